@@ -1,0 +1,1 @@
+"""One fragment writer per output format."""

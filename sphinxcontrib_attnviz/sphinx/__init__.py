@@ -1,0 +1,1 @@
+"""The Sphinx front: a thin adapter from the ``attention-viz`` directive to the core."""

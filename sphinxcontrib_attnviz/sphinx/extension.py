@@ -1,0 +1,31 @@
+"""``setup()``: register the node, the directive, the config values and the CSS."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sphinx.application import Sphinx
+
+from .. import __version__
+from .config import add_config_values
+from .directive import AttentionViz
+from .nodes import attention_viz, visit_html
+
+STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+CSS_FILE = "attnviz.css"
+
+
+def add_css_for_html(app: Sphinx) -> None:
+    """Ship the stylesheet with HTML-format builders only (html, dirhtml, singlehtml, epub)."""
+    if app.builder.format == "html":
+        app.config.html_static_path.append(str(STATIC_DIR))
+        app.add_css_file(CSS_FILE)
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    add_config_values(app)
+    app.add_node(attention_viz, html=(visit_html, None))
+    app.add_directive("attention-viz", AttentionViz)
+    app.connect("builder-inited", add_css_for_html)
+    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}

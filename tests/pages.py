@@ -1,0 +1,95 @@
+"""Helpers to read what a build wrote: the figures and their token spans.
+
+Built on the standard library's HTML parser, which hands text over exactly as
+written (entities decoded), so a test sees each token's text as a browser would.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+
+
+@dataclass
+class TokenSpan:
+    attrs: dict[str, str]
+    text: str = ""
+    nested_tags: list[str] = field(default_factory=list)
+
+    @property
+    def style(self) -> dict[str, str]:
+        """The inline style as a dict, e.g. ``{"background-color": "#c4e9e1", ...}``."""
+        pairs = (item.split(":", 1) for item in self.attrs.get("style", "").split(";") if item.strip())
+        return {key.strip(): value.strip() for key, value in pairs}
+
+
+@dataclass
+class Figure:
+    classes: list[str]
+    spans: list[TokenSpan] = field(default_factory=list)
+    nested_tags: list[str] = field(default_factory=list)
+    html: str = ""
+
+    @property
+    def tokens(self) -> list[str]:
+        return [span.text for span in self.spans]
+
+
+class _FigureParser(HTMLParser):
+    """Collects every ``div.attnviz`` with its ``span.attnviz-token`` children."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.figures: list[Figure] = []
+        self._depth = 0  # open elements inside the current figure
+        self._span: TokenSpan | None = None
+        self._start = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {name: value or "" for name, value in attrs}
+        if self._depth:
+            self._depth += 1
+            figure = self.figures[-1]
+            if self._span is not None:
+                self._span.nested_tags.append(tag)
+            elif tag == "span" and "attnviz-token" in values.get("class", "").split():
+                self._span = TokenSpan(values)
+                figure.spans.append(self._span)
+            else:
+                figure.nested_tags.append(tag)
+        elif tag == "div" and "attnviz" in values.get("class", "").split():
+            self.figures.append(Figure(values["class"].split()))
+            self._depth = 1
+            self._start = self._offset()
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self._depth:
+            return
+        self._depth -= 1
+        if self._span is not None and not self._span.nested_tags and tag == "span":
+            self._span = None
+        if not self._depth:
+            self._span = None
+            self.figures[-1].html = self.rawdata[self._start : self._offset() + len(f"</{tag}>")]
+
+    def handle_data(self, data: str) -> None:
+        if self._span is not None:
+            self._span.text += data
+
+    def _offset(self) -> int:
+        line, column = self.getpos()
+        lines = self.rawdata.split("\n")
+        return sum(len(text) + 1 for text in lines[: line - 1]) + column
+
+
+def figures(html: str) -> list[Figure]:
+    """The visualisations of a page or fragment, in order."""
+    parser = _FigureParser()
+    parser.feed(html)
+    parser.close()
+    return parser.figures
+
+
+def read_output(outdir: str | Path, name: str) -> str:
+    return (Path(outdir) / name).read_text(encoding="utf-8")

@@ -1,0 +1,2 @@
+extensions = ["sphinxcontrib_attnviz"]
+show_warning_types = True

@@ -1,0 +1,2 @@
+extensions = ["myst_parser", "sphinxcontrib_attnviz"]
+show_warning_types = True

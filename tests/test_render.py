@@ -1,0 +1,57 @@
+"""The HTML fragment's shape: one root, one span per token, escaped, self-contained."""
+
+from __future__ import annotations
+
+import re
+
+from pages import figures
+
+from sphinxcontrib_attnviz import render_html
+
+HOSTILE = [
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    '"',
+    "'",
+    "&amp;",
+    "<s>",
+    "</s>",
+    '" onmouseover="alert(1)',
+    "</span></div>",
+]
+
+
+def test_fragment_shape() -> None:
+    # mean 0.2 widens the range to [-0.1, 0.5]: positions 1/3 and 2/3 of BuGn
+    html = render_html(["wow", "great"], [0.1, 0.3])
+    assert html == (
+        '<div class="attnviz">'
+        '<span class="attnviz-token" style="background-color: #aadfd3; color: #000000" title="0.1000">wow</span> '
+        '<span class="attnviz-token" style="background-color: #37a266; color: #000000" title="0.3000">great</span>'
+        "</div>"
+    )
+
+
+def test_hostile_tokens_come_back_verbatim_as_text() -> None:
+    html = render_html(HOSTILE, [float(i) for i in range(len(HOSTILE))])
+    [figure] = figures(html)
+    assert figure.tokens == HOSTILE
+    assert figure.nested_tags == [] and all(span.nested_tags == [] for span in figure.spans)
+    assert "<script" not in html and "<img" not in html and "<s>" not in html
+
+
+def test_no_script_style_or_external_url() -> None:
+    html = render_html(["http://example.com", "a"], [1.0, 2.0])
+    assert not re.search(r"<(script|style|link|img)\b", html)
+    assert 'href=' not in html and 'src=' not in html and "url(" not in html
+
+
+def test_title_has_four_significant_digits() -> None:
+    [figure] = figures(render_html(["a", "b", "c"], [0.267, 1234567.0, -0.000123456]))
+    assert [span.attrs["title"] for span in figure.spans] == ["0.2670", "1.235e+06", "-0.0001235"]
+
+
+def test_carriage_return_and_nul_survive_a_browser_parse() -> None:
+    html = render_html(["a\rb", "c\x00d"], [1.0, 2.0])
+    assert "&#13;" in html and "\x00" not in html
+    assert figures(html)[0].tokens == ["a\rb", "c\ufffdd"]
