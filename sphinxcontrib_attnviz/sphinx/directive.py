@@ -105,7 +105,9 @@ class AttentionViz(SphinxDirective):
         """Log ``error`` as a typed warning here and return the note that takes the figure's place."""
         message = f"attention-viz: {error.located()}"
         logger.warning(message, type=WARNING_TYPE, subtype=warning_subtype(error), location=self.get_location())
-        note = nodes.warning("", nodes.paragraph("", f"This visualisation could not be drawn. {message}"))
+        explanation = nodes.paragraph("", f"This visualisation could not be drawn. {message}")
+        explanation["support_smartquotes"] = False  # show file names and quoted values as written
+        note = nodes.warning("", explanation)
         note["classes"].append("attnviz-error")
         self.set_source_info(note)
         return note
