@@ -61,3 +61,15 @@ def test_myst_gives_the_same_fragment_as_rst(app, warning) -> None:
     warnings = warning.getvalue()
     assert "myst_page.md:10: WARNING: attention-viz: no-such.scores: file not found [attnviz.file]" in warnings
     assert "After the figures." in read_output(app.outdir, "myst_page.html")
+
+
+@pytest.mark.sphinx(
+    "html",
+    testroot="basic",
+    srcdir="basic-config-defaults",
+    confoverrides={"attnviz_default_cmap": "viridis", "attnviz_default_alpha": 0},
+)
+def test_config_values_set_the_defaults(app, warning) -> None:
+    app.build()
+    default, explicit = figures(read_output(app.outdir, "index.html"))
+    assert default.html == explicit.html  # the second figure says :cmap: viridis and :alpha: 0

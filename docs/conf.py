@@ -1,0 +1,16 @@
+"""Sphinx configuration of the sphinxcontrib-attnviz documentation."""
+
+import sphinxcontrib_attnviz
+
+project = "sphinxcontrib-attnviz"
+author = "the sphinxcontrib-attnviz developers"
+copyright = f"2026, {author}"
+version = release = sphinxcontrib_attnviz.__version__
+
+extensions = ["myst_parser", "sphinxcontrib_attnviz"]
+source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
+exclude_patterns = ["_build"]
+show_warning_types = True
+
+html_theme = "alabaster"
+html_title = "sphinxcontrib-attnviz"

@@ -1,0 +1,68 @@
+"""Every builder writes the visualisation: HTML-like ones the fragment, the rest the tokens."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import shutil
+
+import pytest
+from pages import figures
+from test_sphinx_html import SAMPLE_TOKENS
+
+#: builder -> (output file, figures in it): the text builder writes one file per page.
+TEXT_OUTPUTS = {
+    "latex": ("basic.tex", 3),
+    "text": ("index.txt", 2),
+    "man": ("basic.1", 3),
+    "texinfo": ("basic.texi", 3),
+}
+HTML_OUTPUTS = {
+    "html": "index.html",
+    "dirhtml": "index.html",
+    "singlehtml": "index.html",
+    "epub": "index.xhtml",
+}
+
+
+@pytest.mark.parametrize(("builder", "output", "count"), [(name, *value) for name, value in TEXT_OUTPUTS.items()])
+def test_text_like_builders_get_the_tokens_as_text(
+    make_app, rootdir: Path, tmp_path: Path, builder: str, output: str, count: int
+) -> None:
+    app = make_app(builder, srcdir=copy_root(rootdir, tmp_path))
+    app.build()
+    assert "WARNING" not in app.warning.getvalue()
+    written = (app.outdir / output).read_text(encoding="utf-8")
+    assert written.count(" ".join(SAMPLE_TOKENS)) == count
+    assert written.index("Before the figure.") < written.index(" ".join(SAMPLE_TOKENS))
+
+
+@pytest.mark.parametrize(("builder", "output"), HTML_OUTPUTS.items())
+def test_html_like_builders_get_the_fragment(
+    make_app, rootdir: Path, tmp_path: Path, builder: str, output: str
+) -> None:
+    app = make_app(builder, srcdir=copy_root(rootdir, tmp_path))
+    app.build()
+    assert "WARNING" not in app.warning.getvalue()
+    drawn = figures((app.outdir / output).read_text(encoding="utf-8"))
+    assert [figure.tokens for figure in drawn][:2] == [SAMPLE_TOKENS, SAMPLE_TOKENS]
+    assert (app.outdir / "_static" / "attnviz.css").is_file()
+
+
+@pytest.mark.parametrize("builder", ["xml", "pseudoxml", "gettext"])
+def test_other_builders_do_not_crash(make_app, rootdir: Path, tmp_path: Path, builder: str) -> None:
+    app = make_app(builder, srcdir=copy_root(rootdir, tmp_path))
+    app.build()
+    assert "WARNING" not in app.warning.getvalue()
+
+
+def test_tokens_are_not_offered_for_translation(make_app, rootdir: Path, tmp_path: Path) -> None:
+    app = make_app("gettext", srcdir=copy_root(rootdir, tmp_path))
+    app.build()
+    catalogue = (app.outdir / "index.pot").read_text(encoding="utf-8")
+    assert "Before the figure." in catalogue
+    assert "movie" not in catalogue
+
+
+def copy_root(rootdir: Path, tmp_path: Path) -> Path:
+    return Path(shutil.copytree(rootdir / "test-basic", tmp_path / "src"))
