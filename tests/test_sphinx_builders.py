@@ -66,3 +66,23 @@ def test_tokens_are_not_offered_for_translation(make_app, rootdir: Path, tmp_pat
 
 def copy_root(rootdir: Path, tmp_path: Path) -> Path:
     return Path(shutil.copytree(rootdir / "test-basic", tmp_path / "src"))
+
+
+def test_latex_gets_the_tokens_escaped(make_app, rootdir: Path, tmp_path: Path) -> None:
+    srcdir = Path(shutil.copytree(rootdir / "test-escaping", tmp_path / "src"))
+    app = make_app("latex", srcdir=srcdir)
+    app.build()
+    tex = next(app.outdir.glob("*.tex")).read_text(encoding="utf-8")
+    body = tex[tex.index(r"\begin{document}") :]
+    assert r"\{\textbackslash{}\textbackslash{}\}\$\&\#\textasciicircum{}\_\%\textasciitilde{}" in body
+    assert r"{\\}$&#^_%~" not in body
+    assert r"\textless{}script\textgreater{}alert(1)\textless{}/script\textgreater{}" in body
+
+
+def test_text_builder_keeps_tokens_verbatim(make_app, rootdir: Path, tmp_path: Path) -> None:
+    srcdir = Path(shutil.copytree(rootdir / "test-escaping", tmp_path / "src"))
+    app = make_app("text", srcdir=srcdir)
+    app.build()
+    tokens = (srcdir / "hostile.tokens").read_text(encoding="utf-8").split("\n")[:-1]
+    text = " ".join((app.outdir / "index.txt").read_text(encoding="utf-8").split())  # undo line wrapping
+    assert " ".join(tokens) in text

@@ -30,6 +30,8 @@ CASES = {
     "missing_tokens": ("option", "missing option :tokens:"),
     "missing_scores": ("option", "missing option :scores:"),
     "outside_srcdir": ("file", "../outside.tokens: the path resolves outside the source directory"),
+    "tokens_and_text": ("option", ":tokens: and :text: name the same file; give only one of them"),
+    "empty_cmap": ("option", "unknown colormap ''"),
 }
 
 

@@ -58,8 +58,8 @@ class AttentionViz(SphinxDirective):
 
     def run(self) -> list[nodes.Node]:
         try:
-            cmap = self.options.get("cmap") or self.config.attnviz_default_cmap
-            alpha = parse_alpha(self.options.get("alpha") or self.config.attnviz_default_alpha)
+            cmap = self.options.get("cmap", self.config.attnviz_default_cmap)
+            alpha = parse_alpha(self.options.get("alpha", self.config.attnviz_default_alpha))
             viz = visualize(self.read_data(), cmap, alpha)
         except AttnvizError as error:
             return [self.report(error)]
@@ -69,6 +69,8 @@ class AttentionViz(SphinxDirective):
 
     def read_data(self) -> TokenScores:
         """Read the ``:tokens:`` and ``:scores:`` files named in the options."""
+        if "tokens" in self.options and "text" in self.options:
+            raise OptionError(":tokens: and :text: name the same file; give only one of them")
         tokens_option = self.options.get("tokens") or self.options.get("text")
         scores_option = self.options.get("scores")
         missing = [name for name, value in (("tokens", tokens_option), ("scores", scores_option)) if not value]

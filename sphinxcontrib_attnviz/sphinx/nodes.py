@@ -19,9 +19,11 @@ class attention_viz(nodes.paragraph):  # noqa: N801 (docutils names nodes in low
 
 
 def make_node(viz: Visualization) -> attention_viz:
-    """The node for ``viz``: the tokens as text, excluded from translation catalogues."""
+    """The node for ``viz``: the tokens as text, verbatim (no smart quotes, which would
+    also eat backslashes) and excluded from translation catalogues."""
     node = attention_viz("", nodes.Text(" ".join(viz.tokens)), viz=viz)
     node["translatable"] = False
+    node["support_smartquotes"] = False
     return node
 
 
