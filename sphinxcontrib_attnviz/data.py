@@ -121,8 +121,7 @@ def _count_mismatch(
 ) -> DataError:
     """A DataError located at the first line of the longer file that has no partner."""
     message = (
-        f"{len(tokens)} tokens in {tokens_source} but {len(scores)} scores in {scores_source}; "
-        "the counts must be equal"
+        f"{len(tokens)} tokens in {tokens_source} but {len(scores)} scores in {scores_source}; the counts must be equal"
     )
     if len(tokens) > len(scores):
         line, token = tokens[len(scores)]

@@ -16,9 +16,20 @@ from sphinxcontrib_attnviz.visualization import visualize, visualize_lists
 
 SAMPLE = Path(__file__).resolve().parent / "roots" / "test-basic" / "data"
 #: The original script's colours for its own sample at its defaults (BuGn, alpha 1.0).
-SAMPLE_COLOURS = (
-    "#c4e9e1 #d8f0ef #d6f0ee #d2eeeb #d2eeeb #88d1bd #137d39 #137d39 #d2eeeb #137d39 #d2eeeb #d6f0ee".split()
-)
+SAMPLE_COLOURS = [
+    "#c4e9e1",
+    "#d8f0ef",
+    "#d6f0ee",
+    "#d2eeeb",
+    "#d2eeeb",
+    "#88d1bd",
+    "#137d39",
+    "#137d39",
+    "#d2eeeb",
+    "#137d39",
+    "#d2eeeb",
+    "#d6f0ee",
+]
 
 
 def original_colours(scores: list[float], cmap: str, alpha: float) -> list[str]:
@@ -44,9 +55,9 @@ def test_original_sample_gives_the_original_colours() -> None:
 
 def test_dark_sample_tokens_get_white_text() -> None:
     viz = visualize(read_token_score_files(SAMPLE / "sample.tokens", SAMPLE / "sample.scores"))
-    white = [token for token, fg in zip(viz.tokens, viz.foregrounds) if fg == colors.WHITE]
+    white = [token for token, fg in zip(viz.tokens, viz.foregrounds, strict=True) if fg == colors.WHITE]
     assert white == ["great", "!", "enjoyed"]
-    assert all(contrast(bg, fg) >= 4.5 for bg, fg in zip(viz.backgrounds, viz.foregrounds))
+    assert all(contrast(bg, fg) >= 4.5 for bg, fg in zip(viz.backgrounds, viz.foregrounds, strict=True))
 
 
 @pytest.mark.parametrize("cmap", ["BuGn", "viridis", "RdBu_r", "magma_r", "Greys", "tab10", "coolwarm"])
@@ -82,7 +93,7 @@ def test_negative_mean_widens_the_range() -> None:
 def test_every_colour_of_a_colormap_gets_readable_text(cmap: str) -> None:
     positions = np.linspace(0.0, 1.0, 1024)
     rgb = colors.rgb_bytes(positions, matplotlib.colormaps[cmap])
-    for background, foreground in zip(colors.hex_colors(rgb), colors.text_colors(rgb)):
+    for background, foreground in zip(colors.hex_colors(rgb), colors.text_colors(rgb), strict=True):
         assert contrast(background, foreground) >= 4.5, (background, foreground)
 
 

@@ -18,7 +18,9 @@ def write(path: Path, content: str | bytes) -> Path:
 
 
 def read(tmp_path: Path, tokens: str | bytes, scores: str | bytes):
-    return read_token_score_files(write(tmp_path / "t.txt", tokens), write(tmp_path / "s.txt", scores), "t.txt", "s.txt")
+    return read_token_score_files(
+        write(tmp_path / "t.txt", tokens), write(tmp_path / "s.txt", scores), "t.txt", "s.txt"
+    )
 
 
 def test_lines_are_stripped_and_blank_lines_skipped(tmp_path: Path) -> None:
@@ -61,7 +63,9 @@ def test_more_scores_than_tokens_points_at_the_first_lonely_score(tmp_path: Path
         read(tmp_path, "a\nb\n", "1\n2\n3\n")
 
 
-@pytest.mark.parametrize(("tokens", "scores", "message"), [("", "1\n", "t.txt: no tokens"), ("a\n", " \n\n", "s.txt: no scores")])
+@pytest.mark.parametrize(
+    ("tokens", "scores", "message"), [("", "1\n", "t.txt: no tokens"), ("a\n", " \n\n", "s.txt: no scores")]
+)
 def test_empty_files_are_an_error(tmp_path: Path, tokens: str, scores: str, message: str) -> None:
     with pytest.raises(DataError, match=f"^{message}"):
         read(tmp_path, tokens, scores)

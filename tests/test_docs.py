@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pages import figures
 from sphinx.cmd.build import build_main
+
+from pages import figures
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 
 
-def test_docs_build_with_W(tmp_path: Path) -> None:
+def test_docs_build_warning_free(tmp_path: Path) -> None:
     out = tmp_path / "html"
     status = build_main(["-W", "-q", "-b", "html", "-d", str(tmp_path / "doctrees"), str(DOCS), str(out)])
     assert status == 0

@@ -6,8 +6,8 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sphinxcontrib_attnviz import colors, render_html
 from pages import figures
+from sphinxcontrib_attnviz import colors, render_html
 
 # Scores of any size a model produces; beyond about 1e300 the range itself overflows
 # float64, which the core reports as an error (see test_colors).
@@ -31,7 +31,7 @@ def test_fragment_parses_and_keeps_every_token(data: st.DataObject, cmap: str) -
     [figure] = figures(render_html(tokens, scores, cmap=cmap, alpha=alpha))
     assert figure.tokens == tokens
     assert figure.nested_tags == [] and all(span.nested_tags == [] for span in figure.spans)
-    for span, score in zip(figure.spans, scores):
+    for span, score in zip(figure.spans, scores, strict=True):
         style = span.style
         rgb = np.array([hex_to_rgb(style["background-color"]), hex_to_rgb(style["color"])], dtype=np.uint8)
         luminance = colors.relative_luminance(rgb)

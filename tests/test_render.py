@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 from pages import figures
-
 from sphinxcontrib_attnviz import render_html
 
 HOSTILE = [
@@ -43,7 +42,7 @@ def test_hostile_tokens_come_back_verbatim_as_text() -> None:
 def test_no_script_style_or_external_url() -> None:
     html = render_html(["http://example.com", "a"], [1.0, 2.0])
     assert not re.search(r"<(script|style|link|img)\b", html)
-    assert 'href=' not in html and 'src=' not in html and "url(" not in html
+    assert "href=" not in html and "src=" not in html and "url(" not in html
 
 
 def test_title_has_four_significant_digits() -> None:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
-import shutil
-
 import pytest
-from pages import figures
 from test_sphinx_html import SAMPLE_TOKENS
+
+from pages import figures
 
 #: builder -> (output file, figures in it): the text builder writes one file per page.
 TEXT_OUTPUTS = {

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from pages import figures, read_output
 from test_colors import SAMPLE_COLOURS, original_colours
 from test_render import HOSTILE
 
-SAMPLE_TOKENS = "wow , this movie is really great ! i enjoyed it .".split()
+from pages import figures, read_output
+
+SAMPLE_TOKENS = ["wow", ",", "this", "movie", "is", "really", "great", "!", "i", "enjoyed", "it", "."]
 
 
 @pytest.mark.sphinx("html", testroot="basic")
@@ -20,7 +21,9 @@ def test_directive_draws_the_sample(app, warning) -> None:
     assert [span.style["background-color"] for span in default.spans] == SAMPLE_COLOURS
     scores = [float(span.attrs["title"]) for span in default.spans]
     assert scores[6] == pytest.approx(0.2670)
-    expected_viridis = original_colours([float(line) for line in (app.srcdir / "data/sample.scores").read_text().split()], "viridis", 0.0)
+    expected_viridis = original_colours(
+        [float(line) for line in (app.srcdir / "data/sample.scores").read_text().split()], "viridis", 0.0
+    )
     assert [span.style["background-color"] for span in viridis.spans] == expected_viridis
     assert html.index("Before the figure.") < html.index("Between the figures.") < html.index("After the figures.")
     assert "_static/attnviz.css" in html

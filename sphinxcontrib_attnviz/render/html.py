@@ -32,7 +32,9 @@ def format_score(score: float) -> str:
 
 def token_spans(viz: Visualization) -> Iterable[str]:
     """One ``<span>`` per token, in order."""
-    for token, score, background, foreground in zip(viz.tokens, viz.scores, viz.backgrounds, viz.foregrounds):
+    for token, score, background, foreground in zip(
+        viz.tokens, viz.scores, viz.backgrounds, viz.foregrounds, strict=True
+    ):
         yield (
             f'<span class="{TOKEN_CLASS}" style="background-color: {background}; color: {foreground}" '
             f'title="{format_score(score)}">{escape_text(token)}</span>'
