@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -14,3 +16,17 @@ ROOTS = Path(__file__).resolve().parent / "roots"
 @pytest.fixture(scope="session")
 def rootdir() -> Path:
     return ROOTS
+
+
+@pytest.fixture
+def copy_project(rootdir: Path, tmp_path: Path) -> Callable[..., Path]:
+    """Copy the test project ``tests/roots/test-NAME`` to a fresh folder; return its path.
+
+    For tests that build several times or edit the sources, which must not share
+    the copy Sphinx's ``testroot`` makes once per session.
+    """
+
+    def copy(name: str, folder: str = "src") -> Path:
+        return Path(shutil.copytree(rootdir / f"test-{name}", tmp_path / folder))
+
+    return copy

@@ -3,21 +3,16 @@
 from __future__ import annotations
 
 import os
-import shutil
 import time
 from pathlib import Path
 
 from pages import figures
 
 
-def copy_root(rootdir: Path, name: str, destination: Path) -> Path:
-    return Path(shutil.copytree(rootdir / f"test-{name}", destination))
-
-
-def test_parallel_build_matches_serial_without_warnings(make_app, rootdir: Path, tmp_path: Path) -> None:
+def test_parallel_build_matches_serial_without_warnings(make_app, copy_project) -> None:
     outputs = {}
     for mode, parallel in (("serial", 0), ("parallel", 2)):
-        app = make_app("html", srcdir=copy_root(rootdir, "parallel", tmp_path / mode), parallel=parallel)
+        app = make_app("html", srcdir=copy_project("parallel", mode), parallel=parallel)
         assert app.is_parallel_allowed("read") and app.is_parallel_allowed("write")
         app.build()
         assert app.warning.getvalue() == ""
@@ -28,8 +23,8 @@ def test_parallel_build_matches_serial_without_warnings(make_app, rootdir: Path,
         assert [figure.html for figure in outputs["parallel"][name]] == [figure.html for figure in drawn]
 
 
-def test_touching_a_data_file_rereads_exactly_the_pages_that_use_it(make_app, rootdir: Path, tmp_path: Path) -> None:
-    srcdir = copy_root(rootdir, "incremental", tmp_path / "src")
+def test_touching_a_data_file_rereads_exactly_the_pages_that_use_it(make_app, copy_project) -> None:
+    srcdir = copy_project("incremental")
     for path in srcdir.iterdir():  # every source older than the first build
         os.utime(path, (time.time() - 100, time.time() - 100))
     app = make_app("html", srcdir=srcdir)
@@ -49,8 +44,8 @@ def touch(path: Path) -> None:
     os.utime(path)
 
 
-def test_edited_scores_show_in_the_next_build(make_app, rootdir: Path, tmp_path: Path) -> None:
-    app = make_app("html", srcdir=copy_root(rootdir, "incremental", tmp_path / "src"))
+def test_edited_scores_show_in_the_next_build(make_app, copy_project) -> None:
+    app = make_app("html", srcdir=copy_project("incremental"))
     app.build()
     before = figures((app.outdir / "uses_other.html").read_text(encoding="utf-8"))[0]
     scores = app.srcdir / "other.scores"

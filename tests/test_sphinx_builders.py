@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pytest
 from test_sphinx_html import SAMPLE_TOKENS
 
@@ -27,9 +24,9 @@ HTML_OUTPUTS = {
 
 @pytest.mark.parametrize(("builder", "output", "count"), [(name, *value) for name, value in TEXT_OUTPUTS.items()])
 def test_text_like_builders_get_the_tokens_as_text(
-    make_app, rootdir: Path, tmp_path: Path, builder: str, output: str, count: int
+    make_app, copy_project, builder: str, output: str, count: int
 ) -> None:
-    app = make_app(builder, srcdir=copy_root(rootdir, tmp_path))
+    app = make_app(builder, srcdir=copy_project("basic"))
     app.build()
     assert "WARNING" not in app.warning.getvalue()
     written = (app.outdir / output).read_text(encoding="utf-8")
@@ -38,10 +35,8 @@ def test_text_like_builders_get_the_tokens_as_text(
 
 
 @pytest.mark.parametrize(("builder", "output"), HTML_OUTPUTS.items())
-def test_html_like_builders_get_the_fragment(
-    make_app, rootdir: Path, tmp_path: Path, builder: str, output: str
-) -> None:
-    app = make_app(builder, srcdir=copy_root(rootdir, tmp_path))
+def test_html_like_builders_get_the_fragment(make_app, copy_project, builder: str, output: str) -> None:
+    app = make_app(builder, srcdir=copy_project("basic"))
     app.build()
     assert "WARNING" not in app.warning.getvalue()
     drawn = figures((app.outdir / output).read_text(encoding="utf-8"))
@@ -50,26 +45,22 @@ def test_html_like_builders_get_the_fragment(
 
 
 @pytest.mark.parametrize("builder", ["xml", "pseudoxml", "gettext"])
-def test_other_builders_do_not_crash(make_app, rootdir: Path, tmp_path: Path, builder: str) -> None:
-    app = make_app(builder, srcdir=copy_root(rootdir, tmp_path))
+def test_other_builders_do_not_crash(make_app, copy_project, builder: str) -> None:
+    app = make_app(builder, srcdir=copy_project("basic"))
     app.build()
     assert "WARNING" not in app.warning.getvalue()
 
 
-def test_tokens_are_not_offered_for_translation(make_app, rootdir: Path, tmp_path: Path) -> None:
-    app = make_app("gettext", srcdir=copy_root(rootdir, tmp_path))
+def test_tokens_are_not_offered_for_translation(make_app, copy_project) -> None:
+    app = make_app("gettext", srcdir=copy_project("basic"))
     app.build()
     catalogue = (app.outdir / "index.pot").read_text(encoding="utf-8")
     assert "Before the figure." in catalogue
     assert "movie" not in catalogue
 
 
-def copy_root(rootdir: Path, tmp_path: Path) -> Path:
-    return Path(shutil.copytree(rootdir / "test-basic", tmp_path / "src"))
-
-
-def test_latex_gets_the_tokens_escaped(make_app, rootdir: Path, tmp_path: Path) -> None:
-    srcdir = Path(shutil.copytree(rootdir / "test-escaping", tmp_path / "src"))
+def test_latex_gets_the_tokens_escaped(make_app, copy_project) -> None:
+    srcdir = copy_project("escaping")
     app = make_app("latex", srcdir=srcdir)
     app.build()
     tex = next(app.outdir.glob("*.tex")).read_text(encoding="utf-8")
@@ -79,8 +70,8 @@ def test_latex_gets_the_tokens_escaped(make_app, rootdir: Path, tmp_path: Path) 
     assert r"\textless{}script\textgreater{}alert(1)\textless{}/script\textgreater{}" in body
 
 
-def test_text_builder_keeps_tokens_verbatim(make_app, rootdir: Path, tmp_path: Path) -> None:
-    srcdir = Path(shutil.copytree(rootdir / "test-escaping", tmp_path / "src"))
+def test_text_builder_keeps_tokens_verbatim(make_app, copy_project) -> None:
+    srcdir = copy_project("escaping")
     app = make_app("text", srcdir=srcdir)
     app.build()
     tokens = (srcdir / "hostile.tokens").read_text(encoding="utf-8").split("\n")[:-1]

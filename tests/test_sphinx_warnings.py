@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 from html import escape
@@ -37,10 +36,9 @@ CASES = {
 
 
 @pytest.fixture
-def bad_input_app(make_app, rootdir: Path, tmp_path: Path):
+def bad_input_app(make_app, copy_project, tmp_path: Path):
     """The bad-input project, with a real data file just outside its source directory."""
-    srcdir = tmp_path / "src"
-    shutil.copytree(rootdir / "test-bad-input", srcdir)
+    srcdir = copy_project("bad-input")
     (tmp_path / "outside.tokens").write_text("wow\nthis\nmovie\n", encoding="utf-8")
     app = make_app("html", srcdir=srcdir)
     app.build()
