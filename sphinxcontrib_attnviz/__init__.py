@@ -6,10 +6,8 @@ The Sphinx extension is enabled with ``extensions = ["sphinxcontrib_attnviz"]``;
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
-
-from .options import DEFAULT_ALPHA, DEFAULT_CMAP
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -19,13 +17,18 @@ __all__ = ["__version__", "render_html", "setup"]
 
 
 def render_html(
-    tokens: Sequence[str], scores: Sequence[float], cmap: str = DEFAULT_CMAP, alpha: float = DEFAULT_ALPHA
+    tokens: Sequence[str], scores: Sequence[float] | Mapping[str, Sequence[float]], **options: str | float | bool
 ) -> str:
-    """The HTML fragment of ``tokens`` coloured by ``scores`` (as the directive draws it)."""
+    """The HTML fragment of ``tokens`` coloured by ``scores``, as the directive draws it.
+
+    ``scores`` is one sequence or a mapping of row labels to sequences; ``options``
+    are the directive's (``cmap="viridis"``, ``alpha=0.5``, ``center=0``, ``legend=True``,
+    ``scale_ignore="[CLS],[SEP]"``, ...).
+    """
     from .render.html import render_html as render
     from .visualization import visualize_lists
 
-    return render(visualize_lists(tokens, scores, cmap, alpha))
+    return render(visualize_lists(tokens, scores, **options))
 
 
 def setup(app: Sphinx) -> dict[str, Any]:

@@ -1,21 +1,135 @@
-"""Defaults and checks for the options every front shares (directive, CLI, API)."""
+"""The options every front shares, parsed from the text a user wrote into one record.
+
+The directive, the command line and the plugin all hand their option strings to
+:func:`parse_options`, so an option means the same and is checked the same everywhere.
+"""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from .errors import OptionError
 
 DEFAULT_CMAP = "BuGn"
+DEFAULT_DIVERGING_CMAP = "RdBu_r"
 DEFAULT_ALPHA = 1.0
+SUBWORD_SCHEMES = ("none", "wordpiece", "bpe", "sentencepiece")
+_TRUE = {"", "true", "yes", "on", "1"}
+_FALSE = {"false", "no", "off", "0"}
 
 
-def parse_alpha(value: str | float) -> float:
+@dataclass(frozen=True)
+class Defaults:
+    """What an option is when the user does not give it (a project's configuration)."""
+
+    cmap: str = DEFAULT_CMAP
+    diverging_cmap: str = DEFAULT_DIVERGING_CMAP
+    alpha: float = DEFAULT_ALPHA
+    legend: bool = False
+
+
+@dataclass(frozen=True)
+class VizOptions:
+    """How to colour and draw one visualisation."""
+
+    cmap: str = DEFAULT_CMAP
+    alpha: float = DEFAULT_ALPHA
+    vmin: float | None = None
+    vmax: float | None = None
+    center: float | None = None
+    legend: bool = False
+    subwords: str = "none"
+    scale_ignore: frozenset[str] = field(default_factory=frozenset)
+    rows: tuple[str, ...] | None = None
+    classes: tuple[str, ...] = ()
+
+
+#: Option names as users write them; the fronts accept exactly these.
+OPTION_NAMES = ("cmap", "alpha", "vmin", "vmax", "center", "legend", "subwords", "scale-ignore", "rows", "class")
+
+
+def parse_options(raw: Mapping[str, str | float | bool | None], defaults: Defaults | None = None) -> VizOptions:
+    """Check and convert option values written as text; raise OptionError naming the option."""
+    defaults = defaults or Defaults()
+    unknown = sorted(set(raw) - set(OPTION_NAMES))
+    if unknown:
+        raise OptionError(f"unknown option {', '.join(unknown)}; the options are {', '.join(OPTION_NAMES)}")
+    center = _optional_float(raw, "center")
+    vmin, vmax = _optional_float(raw, "vmin"), _optional_float(raw, "vmax")
+    if center is not None and (vmin is not None or vmax is not None):
+        raise OptionError("center cannot be combined with vmin or vmax (a centred scale sets both)")
+    if vmin is not None and vmax is not None and vmin >= vmax:
+        raise OptionError(f"vmin ({vmin:g}) must be below vmax ({vmax:g})")
+    return VizOptions(
+        cmap=_cmap(raw, defaults, centred=center is not None),
+        alpha=parse_alpha(raw["alpha"]) if "alpha" in raw else defaults.alpha,
+        vmin=vmin,
+        vmax=vmax,
+        center=center,
+        legend=parse_flag("legend", raw["legend"]) if "legend" in raw else defaults.legend,
+        subwords=_choice(raw, "subwords", SUBWORD_SCHEMES),
+        scale_ignore=frozenset(_comma_list(raw, "scale-ignore")),
+        rows=tuple(_comma_list(raw, "rows")) if "rows" in raw else None,
+        classes=tuple(str(raw.get("class") or "").split()),
+    )
+
+
+def parse_alpha(value: str | float | bool | None) -> float:
     """A finite alpha >= 0 from a number or its text."""
     try:
-        alpha = float(value)
+        alpha = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
         raise OptionError(f"alpha must be a number >= 0, not {value!r}") from None
     if not math.isfinite(alpha) or alpha < 0:
         raise OptionError(f"alpha must be a finite number >= 0, not {value!r}")
     return alpha
+
+
+def parse_flag(name: str, value: str | float | bool | None) -> bool:
+    """A yes/no option: empty (the bare flag), true/yes/on/1 or false/no/off/0."""
+    if isinstance(value, bool):
+        return value
+    text = str(value if value is not None else "").strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise OptionError(f"{name} must be true or false (or given with no value), not {value!r}")
+
+
+def _cmap(raw: Mapping[str, object], defaults: Defaults, centred: bool) -> str:
+    if "cmap" in raw:
+        name = str(raw["cmap"] or "").strip()
+        if not name:
+            raise OptionError("cmap needs a colormap name")
+        return name
+    return defaults.diverging_cmap if centred else defaults.cmap
+
+
+def _optional_float(raw: Mapping[str, object], name: str) -> float | None:
+    if name not in raw:
+        return None
+    value = raw[name]
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise OptionError(f"{name} must be a number, not {value!r}") from None
+    if not math.isfinite(number):
+        raise OptionError(f"{name} must be a finite number, not {value!r}")
+    return number
+
+
+def _choice(raw: Mapping[str, object], name: str, choices: tuple[str, ...]) -> str:
+    value = str(raw.get(name) or choices[0]).strip().lower()
+    if value not in choices:
+        raise OptionError(f"{name} must be one of {', '.join(choices)}, not {raw[name]!r}")
+    return value
+
+
+def _comma_list(raw: Mapping[str, object], name: str) -> list[str]:
+    items = [item.strip() for item in str(raw.get(name) or "").split(",")]
+    if name in raw and not any(items):
+        raise OptionError(f"{name} needs a comma-separated list")
+    return [item for item in items if item]

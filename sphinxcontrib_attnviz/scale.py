@@ -1,44 +1,79 @@
-"""Map scores to positions on a colormap, as the original script did.
+"""Map scores to positions in [0, 1] on a colormap.
 
-The colour range is ``[min - off, max + off]`` with ``off = |mean| * alpha``: alpha
-widens the range so the extremes do not take the colormap's darkest and lightest
-ends. (The original used the signed mean, which narrows or inverts the range for
-negative scores; with ``|mean|`` nothing changes whenever the mean is >= 0.)
+Three kinds of scale:
+
+- widened (the original script's, the default): ``[min - off, max + off]`` with
+  ``off = |mean| * alpha``, so the extremes do not take the colormap's ends. (The
+  original used the signed mean, which narrows or inverts the range for negative
+  scores; with ``|mean|`` nothing changes whenever the mean is >= 0.)
+- fixed: ``vmin`` and/or ``vmax`` given; no widening.
+- centred on ``c`` (diverging): ``[c - M, c + M]`` with ``M = max|s - c| + alpha * mean|s - c|``,
+  so a score equal to ``c`` sits at exactly 0.5 and ``c - x`` and ``c + x`` mirror each other.
+
+Scores outside the range are clipped to its ends, and flagged so renderers can say so.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from .errors import DataError
+from .errors import DataError, OptionError
+from .options import VizOptions
 
 
 @dataclass(frozen=True)
-class ColourRange:
-    """The score interval that spans the colormap from 0 to 1."""
+class ColourScale:
+    """The score interval that spans the colormap from 0 to 1, and its centre if diverging."""
 
     vmin: float
     vmax: float
+    center: float | None = None
 
     def positions(self, scores: np.ndarray) -> np.ndarray:
-        """Positions of ``scores`` on the colormap, computed exactly as
-        ``matplotlib.colors.Normalize(vmin, vmax)`` does (0 everywhere when vmin == vmax)."""
+        """Unclipped positions of ``scores``. Off-centre: exactly as
+        ``matplotlib.colors.Normalize(vmin, vmax)`` computes them (0 where vmin == vmax)."""
+        if self.center is not None:
+            half_width = (self.vmax - self.vmin) / 2
+            if half_width == 0:
+                return np.full_like(scores, 0.5, dtype=np.float64)
+            return 0.5 + (scores - self.center) / (2 * half_width)
         if self.vmin == self.vmax:
             return np.zeros_like(scores, dtype=np.float64)
         return (scores - self.vmin) / (self.vmax - self.vmin)
 
 
-def widened_range(scores: Sequence[float] | np.ndarray, alpha: float) -> ColourRange:
-    """The original's range: min and max of ``scores`` pushed apart by ``|mean| * alpha``."""
-    values = np.asarray(scores, dtype=np.float64)
-    offset = abs(float(np.mean(values))) * alpha
-    vmin, vmax = float(values.min()) - offset, float(values.max()) + offset
-    if not np.isfinite(vmax - vmin):
+def choose_scale(scores: np.ndarray, options: VizOptions) -> ColourScale:
+    """The scale ``options`` ask for, fitted to ``scores`` (those that set the range)."""
+    if options.center is not None:
+        return centred_range(scores, options.center, options.alpha)
+    if options.vmin is not None or options.vmax is not None:
+        vmin = options.vmin if options.vmin is not None else float(scores.min())
+        vmax = options.vmax if options.vmax is not None else float(scores.max())
+        if vmin >= vmax:
+            raise OptionError(f"the colour range is empty: vmin {vmin:g} is not below vmax {vmax:g}")
+        return ColourScale(vmin, vmax)
+    return widened_range(scores, options.alpha)
+
+
+def widened_range(scores: np.ndarray, alpha: float) -> ColourScale:
+    """The original's range: min and max pushed apart by ``|mean| * alpha``."""
+    offset = abs(float(np.mean(scores))) * alpha
+    return _finite(ColourScale(float(scores.min()) - offset, float(scores.max()) + offset), scores, alpha)
+
+
+def centred_range(scores: np.ndarray, center: float, alpha: float) -> ColourScale:
+    """The symmetric range around ``center`` described in the module docstring."""
+    distance = np.abs(scores - center)
+    half_width = float(distance.max()) + alpha * float(distance.mean())
+    return _finite(ColourScale(center - half_width, center + half_width, center), scores, alpha)
+
+
+def _finite(scale: ColourScale, scores: np.ndarray, alpha: float) -> ColourScale:
+    if not np.isfinite(scale.vmax - scale.vmin):
         raise DataError(
-            f"the colour range overflows (scores from {values.min():g} to {values.max():g}, alpha {alpha:g}); "
+            f"the colour range overflows (scores from {scores.min():g} to {scores.max():g}, alpha {alpha:g}); "
             "rescale the scores or lower alpha"
         )
-    return ColourRange(vmin, vmax)
+    return scale

@@ -2,52 +2,113 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from . import colors
 from .data import TokenScores
-from .options import DEFAULT_ALPHA, DEFAULT_CMAP, parse_alpha
-from .scale import widened_range
+from .errors import OptionError
+from .options import VizOptions, parse_options
+from .scale import ColourScale, choose_scale
+from .subwords import split_pieces
+
+#: How many colours of the colormap a legend's gradient samples.
+LEGEND_STOPS = 17
+
+
+@dataclass(frozen=True)
+class ColouredRow:
+    """One row's scores with their colours; ``clipped`` marks scores outside the scale."""
+
+    label: str | None
+    scores: tuple[float, ...]
+    backgrounds: tuple[str, ...]
+    foregrounds: tuple[str, ...]
+    clipped: tuple[bool, ...]
+
+
+@dataclass(frozen=True)
+class Legend:
+    """A colour bar: the colormap sampled from ``vmin`` to ``vmax``."""
+
+    cmap: str
+    scale: ColourScale
+    stops: tuple[str, ...]
 
 
 @dataclass(frozen=True)
 class Visualization:
-    """Everything a renderer needs: each token with its score and colours, and the scale."""
+    """Everything a renderer needs, whatever the output format."""
 
-    tokens: tuple[str, ...]
-    scores: tuple[float, ...]
-    backgrounds: tuple[str, ...]
-    foregrounds: tuple[str, ...]
+    tokens: tuple[str, ...]  # as in the data
+    pieces: tuple[str, ...]  # as shown: subword markers removed
+    joins: tuple[bool, ...]  # True where a piece continues the previous word (no space before it)
+    rows: tuple[ColouredRow, ...]
     cmap: str
-    vmin: float
-    vmax: float
+    scale: ColourScale
+    legend: Legend | None = None
+    classes: tuple[str, ...] = ()
 
 
-def visualize(data: TokenScores, cmap: str = DEFAULT_CMAP, alpha: float = DEFAULT_ALPHA) -> Visualization:
-    """Colour ``data`` with the colormap named ``cmap``, the range widened by ``alpha``.
+def visualize(data: TokenScores, options: VizOptions | None = None) -> Visualization:
+    """Colour ``data`` as ``options`` say: one scale shared by every row.
 
-    Raises OptionError for an unknown colormap or a bad alpha.
+    Raises OptionError for an unknown colormap, unknown rows, or when every token is
+    left out of the scale; DataError when the scale overflows.
     """
-    colormap = colors.colormap(cmap)
-    scores = np.asarray(data.scores, dtype=np.float64)
-    colour_range = widened_range(scores, parse_alpha(alpha))
-    rgb = colors.rgb_bytes(colour_range.positions(scores), colormap)
+    options = options or VizOptions()
+    colormap = colors.colormap(options.cmap)
+    if options.rows is not None:
+        data = data.select_rows(options.rows)
+    matrix = np.array([row.scores for row in data.rows], dtype=np.float64)
+    scale = choose_scale(matrix[:, _scale_columns(data.tokens, options.scale_ignore)].ravel(), options)
+    pieces, joins = split_pieces(data.tokens, options.subwords)
     return Visualization(
         tokens=data.tokens,
-        scores=data.scores,
-        backgrounds=tuple(colors.hex_colors(rgb)),
-        foregrounds=tuple(colors.text_colors(rgb)),
-        cmap=cmap,
-        vmin=colour_range.vmin,
-        vmax=colour_range.vmax,
+        pieces=pieces,
+        joins=joins,
+        rows=tuple(
+            _colour_row(row.label, scores, scale, colormap) for row, scores in zip(data.rows, matrix, strict=True)
+        ),
+        cmap=options.cmap,
+        scale=scale,
+        legend=_legend(options.cmap, scale, colormap) if options.legend else None,
+        classes=options.classes,
     )
 
 
 def visualize_lists(
-    tokens: Sequence[str], scores: Sequence[float], cmap: str = DEFAULT_CMAP, alpha: float = DEFAULT_ALPHA
+    tokens: Sequence[str], scores: Sequence[float] | Mapping[str, Sequence[float]], **options: str | float | bool
 ) -> Visualization:
-    """:func:`visualize` for in-memory tokens and scores, checked first."""
-    return visualize(TokenScores.checked(tokens, scores), cmap, alpha)
+    """:func:`visualize` for in-memory data; ``options`` as the directive spells them
+    (``scale_ignore`` may be written with an underscore)."""
+    spelled = {name.replace("_", "-"): value for name, value in options.items()}
+    return visualize(TokenScores.checked(tokens, scores), parse_options(spelled))
+
+
+def _scale_columns(tokens: tuple[str, ...], ignored: frozenset[str]) -> np.ndarray:
+    """Indices of the tokens that set the colour range."""
+    columns = np.array([token not in ignored for token in tokens])
+    if not columns.any():
+        raise OptionError("scale-ignore leaves out every token: nothing is left to set the colour range")
+    return columns
+
+
+def _colour_row(label: str | None, scores: np.ndarray, scale: ColourScale, colormap: colors.Colormap) -> ColouredRow:
+    positions = scale.positions(scores)
+    clipped = (positions < 0) | (positions > 1)
+    rgb = colors.rgb_bytes(np.clip(positions, 0.0, 1.0), colormap)
+    return ColouredRow(
+        label=label,
+        scores=tuple(scores.tolist()),
+        backgrounds=tuple(colors.hex_colors(rgb)),
+        foregrounds=tuple(colors.text_colors(rgb)),
+        clipped=tuple(clipped.tolist()),
+    )
+
+
+def _legend(cmap: str, scale: ColourScale, colormap: colors.Colormap) -> Legend:
+    stops = colors.hex_colors(colors.rgb_bytes(np.linspace(0.0, 1.0, LEGEND_STOPS), colormap))
+    return Legend(cmap, scale, tuple(stops))

@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from pages import ROOTS
+
 pytest_plugins = ["sphinx.testing.fixtures"]
 
-ROOTS = Path(__file__).resolve().parent / "roots"
 
 
 @pytest.fixture(scope="session")

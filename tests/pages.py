@@ -10,6 +10,9 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
+#: The test projects, ``tests/roots/test-NAME``.
+ROOTS = Path(__file__).resolve().parent / "roots"
+
 
 @dataclass
 class TokenSpan:

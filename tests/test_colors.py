@@ -10,8 +10,9 @@ import pytest
 from matplotlib.colors import Normalize, to_hex
 
 from sphinxcontrib_attnviz import colors
-from sphinxcontrib_attnviz.data import TokenScores, read_token_score_files
+from sphinxcontrib_attnviz.data import TokenScores
 from sphinxcontrib_attnviz.errors import DataError, OptionError
+from sphinxcontrib_attnviz.formats import read_token_score_files
 from sphinxcontrib_attnviz.visualization import visualize, visualize_lists
 
 SAMPLE = Path(__file__).resolve().parent / "roots" / "test-basic" / "data"
@@ -49,15 +50,15 @@ def contrast(hex_a: str, hex_b: str) -> float:
 def test_original_sample_gives_the_original_colours() -> None:
     data = read_token_score_files(SAMPLE / "sample.tokens", SAMPLE / "sample.scores")
     viz = visualize(data)
-    assert list(viz.backgrounds) == SAMPLE_COLOURS
+    assert list(viz.rows[0].backgrounds) == SAMPLE_COLOURS
     assert viz.tokens[:3] == ("wow", ",", "this")
 
 
 def test_dark_sample_tokens_get_white_text() -> None:
     viz = visualize(read_token_score_files(SAMPLE / "sample.tokens", SAMPLE / "sample.scores"))
-    white = [token for token, fg in zip(viz.tokens, viz.foregrounds, strict=True) if fg == colors.WHITE]
+    white = [token for token, fg in zip(viz.tokens, viz.rows[0].foregrounds, strict=True) if fg == colors.WHITE]
     assert white == ["great", "!", "enjoyed"]
-    assert all(contrast(bg, fg) >= 4.5 for bg, fg in zip(viz.backgrounds, viz.foregrounds, strict=True))
+    assert all(contrast(bg, fg) >= 4.5 for bg, fg in zip(viz.rows[0].backgrounds, viz.rows[0].foregrounds, strict=True))
 
 
 @pytest.mark.parametrize("cmap", ["BuGn", "viridis", "RdBu_r", "magma_r", "Greys", "tab10", "coolwarm"])
@@ -72,8 +73,8 @@ def test_colours_equal_the_original_formula(cmap: str, alpha: float, kind: str) 
         "tiny": lambda: rng.uniform(0, 1e-9, 300),
         "constant": lambda: np.full(20, 0.25),
     }[kind]().tolist()
-    viz = visualize_lists([f"t{i}" for i in range(len(scores))], scores, cmap, alpha)
-    assert list(viz.backgrounds) == original_colours(scores, cmap, alpha)
+    viz = visualize_lists([f"t{i}" for i in range(len(scores))], scores, cmap=cmap, alpha=alpha)
+    assert list(viz.rows[0].backgrounds) == original_colours(scores, cmap, alpha)
 
 
 def test_nonnegative_scores_match_the_signed_mean_original() -> None:
@@ -81,12 +82,12 @@ def test_nonnegative_scores_match_the_signed_mean_original() -> None:
     offset = np.mean(scores) * 1.5  # the original's signed mean
     norm = Normalize(vmin=min(scores) - offset, vmax=max(scores) + offset)
     expected = [to_hex(matplotlib.colormaps["BuGn"](norm(s))) for s in scores]
-    assert list(visualize_lists(list("abcd"), scores, "BuGn", 1.5).backgrounds) == expected
+    assert list(visualize_lists(list("abcd"), scores, cmap="BuGn", alpha=1.5).rows[0].backgrounds) == expected
 
 
 def test_negative_mean_widens_the_range() -> None:
     viz = visualize_lists(["a", "b"], [-3.0, -1.0], alpha=1.0)
-    assert (viz.vmin, viz.vmax) == (-5.0, 1.0)
+    assert (viz.scale.vmin, viz.scale.vmax) == (-5.0, 1.0)
 
 
 @pytest.mark.parametrize("cmap", ["BuGn", "viridis", "RdBu_r", "gray", "hsv", "jet_r", "Spectral"])
@@ -103,15 +104,15 @@ def test_text_colour_is_the_better_of_black_and_white() -> None:
 
 
 def test_reversed_colormaps_work() -> None:
-    forward = visualize_lists(["a", "b"], [0.0, 1.0], "viridis", 0)
-    reverse = visualize_lists(["a", "b"], [0.0, 1.0], "viridis_r", 0)
-    assert forward.backgrounds == ("#440154", "#fde725")
-    assert reverse.backgrounds == forward.backgrounds[::-1]
+    forward = visualize_lists(["a", "b"], [0.0, 1.0], cmap="viridis", alpha=0)
+    reverse = visualize_lists(["a", "b"], [0.0, 1.0], cmap="viridis_r", alpha=0)
+    assert forward.rows[0].backgrounds == ("#440154", "#fde725")
+    assert reverse.rows[0].backgrounds == forward.rows[0].backgrounds[::-1]
 
 
 def test_unknown_colormap_suggests_close_names() -> None:
     with pytest.raises(OptionError, match=r"unknown colormap 'virdis'; did you mean 'viridis'"):
-        visualize_lists(["a"], [1.0], "virdis")
+        visualize_lists(["a"], [1.0], cmap="virdis")
 
 
 @pytest.mark.parametrize("alpha", [-0.5, "wide", float("nan"), float("inf")])

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from sphinxcontrib_attnviz.data import read_token_score_files
 from sphinxcontrib_attnviz.errors import DataError, DataFileError
+from sphinxcontrib_attnviz.formats import read_token_score_files
 
 
 def write(path: Path, content: str | bytes) -> Path:

@@ -2,36 +2,55 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from test_colors import SAMPLE_COLOURS
 from test_sphinx_html import SAMPLE_TOKENS
 
-from pages import figures
+from pages import ROOTS, figures
 
 #: builder -> (output file, figures in it): the text builder writes one file per page.
 TEXT_OUTPUTS = {
-    "latex": ("basic.tex", 3),
     "text": ("index.txt", 2),
     "man": ("basic.1", 3),
     "texinfo": ("basic.texi", 3),
 }
+SAMPLE_SCORES = [float(line) for line in (ROOTS / "test-basic" / "data" / "sample.scores").read_text().split()]
 HTML_OUTPUTS = {
     "html": "index.html",
     "dirhtml": "index.html",
     "singlehtml": "index.html",
     "epub": "index.xhtml",
 }
+LATEX_BOX = re.compile(r"\\colorbox\[HTML\]\{([0-9A-F]{6})\}\{\\strut\\textcolor\[HTML\]\{([0-9A-F]{6})\}\{(.*?)\}\}")
 
 
 @pytest.mark.parametrize(("builder", "output", "count"), [(name, *value) for name, value in TEXT_OUTPUTS.items()])
-def test_text_like_builders_get_the_tokens_as_text(
+def test_text_like_builders_get_every_token_with_its_score(
     make_app, copy_project, builder: str, output: str, count: int
 ) -> None:
     app = make_app(builder, srcdir=copy_project("basic"))
     app.build()
     assert "WARNING" not in app.warning.getvalue()
-    written = (app.outdir / output).read_text(encoding="utf-8")
-    assert written.count(" ".join(SAMPLE_TOKENS)) == count
-    assert written.index("Before the figure.") < written.index(" ".join(SAMPLE_TOKENS))
+    written = " ".join((app.outdir / output).read_text(encoding="utf-8").split())  # undo line wrapping
+    expected = " ".join(f"{token}[{score:#.4g}]" for token, score in zip(SAMPLE_TOKENS, SAMPLE_SCORES, strict=True))
+    assert expected.startswith("wow[0.03613] ,[0.001799] this[0.004890]")
+    assert written.count(expected) == count
+    assert written.index("Before the figure.") < written.index(expected)
+
+
+def test_latex_gets_coloured_boxes(make_app, copy_project) -> None:
+    app = make_app("latex", srcdir=copy_project("basic"))
+    app.build()
+    assert "WARNING" not in app.warning.getvalue()
+    tex = (app.outdir / "basic.tex").read_text(encoding="utf-8")
+    boxes = LATEX_BOX.findall(tex)
+    assert len(boxes) == 3 * len(SAMPLE_TOKENS)
+    first = boxes[: len(SAMPLE_TOKENS)]
+    assert [token for _, _, token in first] == SAMPLE_TOKENS
+    assert ["#" + background.lower() for background, _, _ in first] == SAMPLE_COLOURS
+    assert [foreground for _, foreground, _ in first][6] == "FFFFFF"  # great: white on dark green
 
 
 @pytest.mark.parametrize(("builder", "output"), HTML_OUTPUTS.items())
@@ -76,4 +95,5 @@ def test_text_builder_keeps_tokens_verbatim(make_app, copy_project) -> None:
     app.build()
     tokens = (srcdir / "hostile.tokens").read_text(encoding="utf-8").split("\n")[:-1]
     text = " ".join((app.outdir / "index.txt").read_text(encoding="utf-8").split())  # undo line wrapping
-    assert " ".join(tokens) in text
+    scores = [float(line) for line in (srcdir / "hostile.scores").read_text().split()]
+    assert " ".join(f"{token}[{score:#.4g}]" for token, score in zip(tokens, scores, strict=True)) in text

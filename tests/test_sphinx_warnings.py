@@ -31,7 +31,7 @@ CASES = {
     "missing_scores": ("option", "missing option :scores:"),
     "outside_srcdir": ("file", "../outside.tokens: the path resolves outside the source directory"),
     "tokens_and_text": ("option", ":tokens: and :text: name the same file; give only one of them"),
-    "empty_cmap": ("option", "unknown colormap ''"),
+    "empty_cmap": ("option", "cmap needs a colormap name"),
 }
 
 

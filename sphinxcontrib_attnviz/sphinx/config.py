@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..options import DEFAULT_ALPHA, DEFAULT_CMAP
+from ..options import DEFAULT_ALPHA, DEFAULT_CMAP, DEFAULT_DIVERGING_CMAP
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -12,7 +12,9 @@ if TYPE_CHECKING:
 #: name, default, types; all are baked into doctrees, so changing one re-reads every page.
 CONFIG_VALUES: tuple[tuple[str, Any, tuple[type, ...]], ...] = (
     ("attnviz_default_cmap", DEFAULT_CMAP, (str,)),
+    ("attnviz_default_diverging_cmap", DEFAULT_DIVERGING_CMAP, (str,)),
     ("attnviz_default_alpha", DEFAULT_ALPHA, (float, int)),
+    ("attnviz_default_legend", False, (bool,)),
     ("attnviz_allow_outside_srcdir", False, (bool,)),
 )
 

@@ -1,4 +1,8 @@
-"""The ``attention-viz`` directive: resolve and read the data files, call the core.
+"""The ``attention-viz`` directive: find the data, read it, call the core.
+
+The data comes from exactly one source: a data file as the argument (``.json``,
+``.tsv``, ``.csv``), the ``:tokens:`` and ``:scores:`` pair of files, or inline
+``token score`` lines in the directive's body.
 
 Every failure becomes one warning (``type="attnviz"``, subtype ``file``, ``data``
 or ``option``) at the directive's location, and a visible note in the page where
@@ -15,15 +19,19 @@ from docutils.parsers.rst import directives
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from ..data import TokenScores, read_token_score_files
+from ..data import TokenScores
 from ..errors import AttnvizError, DataError, DataFileError, OptionError
-from ..options import parse_alpha
+from ..formats import parse_pairs, read_data_file, read_token_score_files
+from ..options import OPTION_NAMES, Defaults, parse_options
 from ..visualization import visualize
 from .nodes import make_node
 
 logger = logging.getLogger(__name__)
 
 WARNING_TYPE = "attnviz"
+#: Options about the data and the figure, besides the core's OPTION_NAMES.
+SOURCE_OPTIONS = ("tokens", "text", "scores")
+FIGURE_OPTIONS = ("caption", "name")
 
 
 def warning_subtype(error: AttnvizError) -> str:
@@ -41,34 +49,66 @@ def is_within(path: Path, directory: Path) -> bool:
 
 
 class AttentionViz(SphinxDirective):
-    """``.. attention-viz::`` with ``:tokens:`` (or ``:text:``), ``:scores:``, ``:cmap:``, ``:alpha:``.
+    """``.. attention-viz:: [data file]`` with the options listed in the docs.
 
     Option values are checked in :meth:`run`, not by docutils converters, so that a
     bad value is a typed ``attnviz`` warning rather than a docutils error.
     """
 
-    has_content = False
+    optional_arguments = 1
+    final_argument_whitespace = True
+    has_content = True
     option_spec: ClassVar[dict[str, object]] = {
-        "tokens": directives.unchanged,
-        "text": directives.unchanged,
-        "scores": directives.unchanged,
-        "cmap": directives.unchanged,
-        "alpha": directives.unchanged,
+        name: directives.unchanged for name in (*SOURCE_OPTIONS, *OPTION_NAMES, *FIGURE_OPTIONS)
     }
 
     def run(self) -> list[nodes.Node]:
         try:
-            cmap = self.options.get("cmap", self.config.attnviz_default_cmap)
-            alpha = parse_alpha(self.options.get("alpha", self.config.attnviz_default_alpha))
-            viz = visualize(self.read_data(), cmap, alpha)
+            options = parse_options(
+                {name: self.options[name] for name in OPTION_NAMES if name in self.options}, self.defaults()
+            )
+            node = make_node(visualize(self.read_data(), options))
         except AttnvizError as error:
             return [self.report(error)]
-        node = make_node(viz)
         self.set_source_info(node)
-        return [node]
+        return [self.as_figure(node)]
+
+    def defaults(self) -> Defaults:
+        config = self.config
+        return Defaults(
+            cmap=config.attnviz_default_cmap,
+            diverging_cmap=config.attnviz_default_diverging_cmap,
+            alpha=config.attnviz_default_alpha,
+            legend=config.attnviz_default_legend,
+        )
 
     def read_data(self) -> TokenScores:
-        """Read the ``:tokens:`` and ``:scores:`` files named in the options."""
+        """Read the one data source the directive names."""
+        given = {
+            "a data file argument": bool(self.arguments),
+            ":tokens:/:scores: files": any(name in self.options for name in SOURCE_OPTIONS),
+            "inline data lines": bool(self.content),
+        }
+        sources = [name for name, present in given.items() if present]
+        if len(sources) > 1:
+            raise OptionError(f"more than one data source ({' and '.join(sources)}); give exactly one")
+        if not sources:
+            raise OptionError("no data: give a data file (.json, .tsv, .csv), :tokens: and :scores:, or inline lines")
+        if self.content:
+            return parse_pairs(
+                "\n".join(self.content),
+                self.env.doc2path(self.env.docname, False).as_posix(),
+                first_line=self.content_offset + 1,
+            )
+        if not self.state.document.settings.file_insertion_enabled:
+            raise DataFileError("file insertion is disabled (file_insertion_enabled = False): no data file is read")
+        if self.arguments:
+            source, path = self.resolve(self.arguments[0])
+            return read_data_file(path, source)
+        return self.read_token_score_pair()
+
+    def read_token_score_pair(self) -> TokenScores:
+        """Read the ``:tokens:`` (or ``:text:``) and ``:scores:`` files."""
         if "tokens" in self.options and "text" in self.options:
             raise OptionError(":tokens: and :text: name the same file; give only one of them")
         tokens_option = self.options.get("tokens") or self.options.get("text")
@@ -79,8 +119,6 @@ class AttentionViz(SphinxDirective):
                 f"missing option {' and '.join(':' + name + ':' for name in missing)} "
                 "(give a tokens file and a scores file, one entry per line)"
             )
-        if not self.state.document.settings.file_insertion_enabled:
-            raise DataFileError("file insertion is disabled (file_insertion_enabled = False): no data file is read")
         tokens_source, tokens_path = self.resolve(tokens_option)
         scores_source, scores_path = self.resolve(scores_option)
         return read_token_score_files(tokens_path, scores_path, tokens_source, scores_source)
@@ -102,6 +140,19 @@ class AttentionViz(SphinxDirective):
             )
         self.env.note_dependency(path)
         return source, path
+
+    def as_figure(self, node: nodes.Element) -> nodes.Element:
+        """With ``:caption:``, a numbered figure that ``:numref:`` reaches; ``:name:`` labels it."""
+        if "caption" not in self.options:
+            self.add_name(node)
+            return node
+        caption_text = self.options["caption"]
+        inline, messages = self.state.inline_text(caption_text, self.lineno)
+        figure = nodes.figure("", node, nodes.caption(caption_text, "", *inline), *messages)
+        figure["classes"].append("attnviz-figure")
+        self.set_source_info(figure)
+        self.add_name(figure)
+        return figure
 
     def report(self, error: AttnvizError) -> nodes.Node:
         """Log ``error`` as a typed warning here and return the note that takes the figure's place."""

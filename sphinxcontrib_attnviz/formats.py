@@ -1,0 +1,145 @@
+"""Every data source, read into one :class:`~.data.TokenScores`.
+
+- the original pair: a tokens file (one token per line) and a scores file (one number per line);
+- ``.json``: ``{"tokens": [...], "scores": [...]}`` or ``{"tokens": [...], "scores": {"label": [...]}}``;
+- ``.tsv``: ``token<TAB>score`` per line (a token may contain spaces);
+- ``.csv``: a header ``token,score[,more...]``, each score column a row named by its header;
+- inline text: ``token score`` per line, the score being the last whitespace-separated field.
+
+Errors name the source and, where there is one, the line.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+from .data import ScoreRow, TokenScores, numbered_lines, parse_score, read_text
+from .errors import DataError, DataFileError
+
+#: File suffixes a single data file may have.
+DATA_FILE_SUFFIXES = (".json", ".tsv", ".csv")
+
+
+def read_token_score_files(
+    tokens_path: str | Path,
+    scores_path: str | Path,
+    tokens_source: str | None = None,
+    scores_source: str | None = None,
+) -> TokenScores:
+    """Read a tokens file and a scores file (the original formats).
+
+    ``*_source`` are the names used in messages (default: the paths as given).
+    """
+    tokens_source = tokens_source or str(tokens_path)
+    scores_source = scores_source or str(scores_path)
+    tokens = numbered_lines(read_text(tokens_path, tokens_source))
+    if not tokens:
+        raise DataError("no tokens (the file is empty or blank)", tokens_source)
+    scores = [
+        (number, parse_score(text, scores_source, number))
+        for number, text in numbered_lines(read_text(scores_path, scores_source))
+    ]
+    if not scores:
+        raise DataError("no scores (the file is empty or blank)", scores_source)
+    if len(tokens) != len(scores):
+        raise _count_mismatch(tokens, scores, tokens_source, scores_source)
+    return TokenScores(tuple(token for _, token in tokens), (ScoreRow(None, tuple(score for _, score in scores)),))
+
+
+def _count_mismatch(
+    tokens: list[tuple[int, str]], scores: list[tuple[int, float]], tokens_source: str, scores_source: str
+) -> DataError:
+    """A DataError located at the first line of the longer file that has no partner."""
+    message = (
+        f"{len(tokens)} tokens in {tokens_source} but {len(scores)} scores in {scores_source}; the counts must be equal"
+    )
+    if len(tokens) > len(scores):
+        line, token = tokens[len(scores)]
+        return DataError(f"{message} (first token without a score: {token!r})", tokens_source, line)
+    line, _ = scores[len(tokens)]
+    return DataError(f"{message} (first score without a token)", scores_source, line)
+
+
+def read_data_file(path: str | Path, source: str | None = None) -> TokenScores:
+    """Read a ``.json``, ``.tsv`` or ``.csv`` data file, chosen by its suffix."""
+    source = source or str(path)
+    suffix = Path(path).suffix.lower()
+    parsers = {".json": parse_json, ".tsv": parse_tsv, ".csv": parse_csv}
+    if suffix not in parsers:
+        raise DataFileError(
+            f"unknown data format {suffix or '(no suffix)'!r}; use one of {', '.join(DATA_FILE_SUFFIXES)}", source
+        )
+    return parsers[suffix](read_text(path, source), source)
+
+
+def parse_json(text: str, source: str) -> TokenScores:
+    """``{"tokens": [...], "scores": [...] or {"label": [...], ...}}``; other keys are ignored."""
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise DataError(f"not valid JSON: {error.msg}", source, error.lineno) from None
+    if not isinstance(document, dict) or "tokens" not in document or "scores" not in document:
+        raise DataError('expected an object with "tokens" and "scores"', source)
+    tokens, scores = document["tokens"], document["scores"]
+    if not isinstance(tokens, list) or not all(isinstance(token, str) for token in tokens):
+        raise DataError('"tokens" must be a list of strings', source)
+    if isinstance(scores, dict):
+        if not all(isinstance(row, list) for row in scores.values()):
+            raise DataError('every row in "scores" must be a list of numbers', source)
+    elif not isinstance(scores, list):
+        raise DataError('"scores" must be a list of numbers or an object of named lists', source)
+    return TokenScores.checked(tokens, scores, source)
+
+
+def parse_tsv(text: str, source: str) -> TokenScores:
+    """``token<TAB>score`` lines; an optional first line ``token<TAB>score`` is a header."""
+    return parse_pairs(text, source, separator="\t")
+
+
+def parse_pairs(text: str, source: str, separator: str | None = None, first_line: int = 1) -> TokenScores:
+    """Lines of a token and a score: split at the last ``separator`` (any whitespace if None)."""
+    lines = numbered_lines(text, first_line)
+    if lines and lines[0][1].lower().split(separator) == ["token", "score"]:
+        lines = lines[1:]
+    if not lines:
+        raise DataError("no tokens and scores (empty)", source)
+    tokens, scores = [], []
+    for number, line in lines:
+        parts = line.rsplit(separator, 1)
+        if len(parts) != 2 or not parts[0].strip():
+            what = "a tab" if separator == "\t" else "whitespace"
+            raise DataError(f"expected a token, {what}, and a score: {line!r}", source, number)
+        tokens.append(parts[0].strip())
+        scores.append(parse_score(parts[1].strip(), source, number))
+    return TokenScores(tuple(tokens), (ScoreRow(None, tuple(scores)),))
+
+
+def parse_csv(text: str, source: str) -> TokenScores:
+    """A header ``token,score[,more...]``; one score column is one unnamed row, several are named rows."""
+    reader = csv.reader(text.splitlines())
+    header = next((row for row in reader if row), None)
+    if header is None:
+        raise DataError("no header and no data (empty)", source)
+    header = [name.strip() for name in header]
+    if len(header) < 2 or header[0].lower() != "token":
+        raise DataError(
+            f"the first line must be a header 'token,score[,...]', not {','.join(header)!r}", source, reader.line_num
+        )
+    tokens: list[str] = []
+    columns: list[list[float]] = [[] for _ in header[1:]]
+    for row in reader:
+        if not row or not any(cell.strip() for cell in row):
+            continue
+        if len(row) != len(header):
+            raise DataError(f"{len(row)} fields where the header has {len(header)}", source, reader.line_num)
+        tokens.append(row[0].strip())
+        for column, cell in zip(columns, row[1:], strict=True):
+            column.append(parse_score(cell.strip(), source, reader.line_num))
+    if not tokens:
+        raise DataError("a header but no data", source)
+    labels: list[str | None] = [None] if len(columns) == 1 else list(header[1:])
+    return TokenScores(
+        tuple(tokens), tuple(ScoreRow(label, tuple(column)) for label, column in zip(labels, columns, strict=True))
+    )
