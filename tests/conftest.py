@@ -13,7 +13,6 @@ from pages import ROOTS
 pytest_plugins = ["sphinx.testing.fixtures"]
 
 
-
 @pytest.fixture(scope="session")
 def rootdir() -> Path:
     return ROOTS

@@ -32,6 +32,17 @@ CASES = {
     "outside_srcdir": ("file", "../outside.tokens: the path resolves outside the source directory"),
     "tokens_and_text": ("option", ":tokens: and :text: name the same file; give only one of them"),
     "empty_cmap": ("option", "cmap needs a colormap name"),
+    "vmin_text": ("option", "vmin must be a number, not 'low'"),
+    "center_with_vmax": ("option", "center cannot be combined with vmin or vmax"),
+    "unknown_subwords": ("option", "subwords must be one of none, wordpiece, bpe, sentencepiece, not 'morse'"),
+    "bad_legend": ("option", "legend must be true or false (or given with no value), not 'maybe'"),
+    "scale_ignore_all": ("option", "scale-ignore leaves out every token"),
+    "unknown_rows": ("option", "rows: no row named 'z'; the rows are x, y"),
+    "two_sources": ("option", "more than one data source (a data file argument and :tokens:/:scores: files)"),
+    "no_source": ("option", "no data: give a data file (.json, .tsv, .csv), :tokens: and :scores:, or inline lines"),
+    "unknown_suffix": ("file", "data/three.xlsx: unknown data format '.xlsx'; use one of .json, .tsv, .csv"),
+    "broken_json": ("data", "data/broken.json:3: not valid JSON: Expecting property name enclosed in double quotes"),
+    "bad_inline": ("data", "bad_inline.rst:9: not a number: 'high'"),
 }
 
 

@@ -95,17 +95,31 @@ class AttentionViz(SphinxDirective):
         if not sources:
             raise OptionError("no data: give a data file (.json, .tsv, .csv), :tokens: and :scores:, or inline lines")
         if self.content:
-            return parse_pairs(
-                "\n".join(self.content),
-                self.env.doc2path(self.env.docname, False).as_posix(),
-                first_line=self.content_offset + 1,
-            )
+            source, first_line = self.content_start()
+            return parse_pairs("\n".join(self.content), source, first_line=first_line)
         if not self.state.document.settings.file_insertion_enabled:
             raise DataFileError("file insertion is disabled (file_insertion_enabled = False): no data file is read")
         if self.arguments:
             source, path = self.resolve(self.arguments[0])
             return read_data_file(path, source)
         return self.read_token_score_pair()
+
+    def content_start(self) -> tuple[str, int]:
+        """The source file and 1-based line of the body's first line, for messages.
+
+        docutils records each body line's absolute 0-based offset (which always lies
+        past the directive's own line); MyST records offsets from 0 and gives
+        ``content_offset`` relative to the directive's line instead.
+        """
+        source, offset = self.content.info(0)
+        if offset is not None and offset >= self.lineno:
+            return self.relative_source(source), offset + 1
+        return self.relative_source(source), self.lineno + self.content_offset + 1
+
+    def relative_source(self, source: str | None) -> str:
+        """A source file's path relative to the source directory, as messages show it."""
+        path = Path(source) if source else self.env.doc2path(self.env.docname)
+        return path.relative_to(self.env.srcdir).as_posix() if is_within(path, Path(self.env.srcdir)) else str(path)
 
     def read_token_score_pair(self) -> TokenScores:
         """Read the ``:tokens:`` (or ``:text:``) and ``:scores:`` files."""

@@ -1,0 +1,4 @@
+project = "Options"
+extensions = ["myst_parser", "sphinxcontrib_attnviz"]
+show_warning_types = True
+numfig = True

@@ -1,0 +1,76 @@
+"""Every option and data source through real builds, from rST and from MyST alike."""
+
+from __future__ import annotations
+
+import pytest
+
+from pages import figures, read_output
+
+SNIPPETS = 8  # figures on each of rst_page.rst and myst_page.md, in the same order
+
+
+@pytest.mark.sphinx("html", testroot="options")
+def test_myst_and_rst_give_the_same_figures(app, warning) -> None:
+    app.build()
+    assert warning.getvalue() == ""
+    rst = figures(read_output(app.outdir, "rst_page.html"))
+    myst = figures(read_output(app.outdir, "myst_page.html"))
+    assert len(rst) == SNIPPETS
+    assert [figure.html for figure in myst] == [figure.html for figure in rst]
+
+
+@pytest.mark.sphinx("html", testroot="options")
+def test_json_tsv_csv_and_inline_give_the_same_fragment(app) -> None:
+    app.build()
+    json_figure, tsv, csv, inline = figures(read_output(app.outdir, "rst_page.html"))[:4]
+    assert json_figure.tokens == ["[CLS]", "new york", "is", "great", "!", "[SEP]"]
+    assert json_figure.html == tsv.html == csv.html == inline.html
+
+
+@pytest.mark.sphinx("html", testroot="options")
+def test_options_show_in_the_html(app) -> None:
+    app.build()
+    html = read_output(app.outdir, "rst_page.html")
+    _, _, _, _, layers, saliency, fixed, captioned = figures(html)
+    assert [span.text for span in layers.spans][:2] == ["[CLS]", "honestly"]
+    assert layers.html.count('class="attnviz-label"') == 2
+    assert layers.html.index(">layer_6<") < layers.html.index(">layer_1<")
+    assert "clipped" in layers.spans[0].attrs["title"]  # [CLS] is left out of the scale
+    assert 'class="attnviz-legend"' in layers.html and "(BuGn)" in layers.html
+    assert "(RdBu_r, centre 0)" in saliency.html
+    assert fixed.classes == ["attnviz", "wide", "special"]
+    assert [label in captioned.html for label in (">first<", ">second<")] == [True, True]
+    assert "Fig. 1" in html and '<figure class="attnviz-figure' in html
+
+
+@pytest.mark.sphinx("html", testroot="options")
+def test_numref_resolves_in_html(app, warning) -> None:
+    app.build()
+    refs = read_output(app.outdir, "refs.html")
+    assert (
+        '<a class="reference internal" href="rst_page.html#fig-rows"><span class="std std-numref">Fig. 1</span></a>'
+        in refs
+    )
+    assert 'href="myst_page.html#fig-rows-myst"><span class="std std-numref">Fig. 2</span>' in refs
+    assert "Two rows, one scale" in refs  # :ref: takes the caption's text
+    assert warning.getvalue() == ""
+
+
+@pytest.mark.sphinx("latex", testroot="options")
+def test_numref_resolves_in_latex(app, warning) -> None:
+    app.build()
+    tex = read_output(app.outdir, "options.tex")
+    assert r"\caption{Two rows, one \sphinxstylestrong{scale}}\label{\detokenize{rst_page:fig-rows}}" in tex
+    assert r"\hyperref[\detokenize{rst_page:fig-rows}]{Fig.\@ \ref{\detokenize{rst_page:fig-rows}}}" in tex
+    assert r"\textbf{first}\quad" in tex and r"(RdBu\_r, centre 0)" in tex
+    assert warning.getvalue() == ""
+
+
+@pytest.mark.sphinx("text", testroot="options")
+def test_text_builder_shows_rows_scores_and_legend(app) -> None:
+    app.build()
+    text = " ".join(read_output(app.outdir, "rst_page.txt").split())
+    assert "layer_6: [CLS][0.4776 clipped] honestly[0.03026]" in text
+    assert "colour scale: RdBu_r from -0.01218 to 0.01218, centre 0" in text
+    assert "new york[-0.2500 clipped]" in text
+    assert "second: [CLS][1.000] new york[-0.5000]" in text
