@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: docs test clean
+.PHONY: docs pdf test clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,10 @@ $(VENV)/.test-installed: $(BIN)/python pyproject.toml
 docs: $(VENV)/.docs-installed
 	$(BIN)/sphinx-build -W --keep-going -b html docs docs/_build/html
 	@echo "Docs built: open file://$(CURDIR)/docs/_build/html/index.html"
+
+pdf: $(VENV)/.docs-installed  # needs latexmk and TeX Live (see .ci/run)
+	$(BIN)/sphinx-build -M latexpdf docs docs/_build -W --keep-going
+	@echo "PDF built: $(CURDIR)/docs/_build/latex/sphinxcontrib-attnviz.pdf"
 
 test: $(VENV)/.test-installed
 	$(BIN)/python -m pytest

@@ -11,6 +11,15 @@ extensions = ["myst_parser", "sphinxcontrib_attnviz"]
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
 exclude_patterns = ["_build"]
 show_warning_types = True
+numfig = True
 
 html_theme = "alabaster"
 html_title = "sphinxcontrib-attnviz"
+
+# The subword markers the docs talk about, for pdflatex.
+latex_elements = {
+    "preamble": r"""
+\DeclareUnicodeCharacter{2581}{\textunderscore}
+\DeclareUnicodeCharacter{0120}{\.G}
+""",
+}

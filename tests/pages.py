@@ -31,12 +31,20 @@ class TokenSpan:
 class Figure:
     classes: list[str]
     spans: list[TokenSpan] = field(default_factory=list)
+    row_starts: list[int] = field(default_factory=list)  # index in spans where each attnviz-row starts
     nested_tags: list[str] = field(default_factory=list)
     html: str = ""
 
     @property
     def tokens(self) -> list[str]:
         return [span.text for span in self.spans]
+
+    @property
+    def rows(self) -> list[list[str]]:
+        """The tokens of each row (one row when the figure has no row elements)."""
+        starts = self.row_starts or [0]
+        ends = [*starts[1:], len(self.spans)]
+        return [self.tokens[start:end] for start, end in zip(starts, ends, strict=True)]
 
 
 class _FigureParser(HTMLParser):
@@ -56,6 +64,8 @@ class _FigureParser(HTMLParser):
             figure = self.figures[-1]
             if self._span is not None:
                 self._span.nested_tags.append(tag)
+            elif tag == "div" and "attnviz-row" in values.get("class", "").split():
+                figure.row_starts.append(len(figure.spans))
             elif tag == "span" and "attnviz-token" in values.get("class", "").split():
                 self._span = TokenSpan(values)
                 figure.spans.append(self._span)

@@ -1,0 +1,3 @@
+project = "Specials"
+extensions = ["sphinxcontrib_attnviz"]
+show_warning_types = True
