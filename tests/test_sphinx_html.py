@@ -64,6 +64,7 @@ def test_myst_gives_the_same_fragment_as_rst(app, warning) -> None:
     warnings = warning.getvalue()
     assert "myst_page.md:10: WARNING: attention-viz: no-such.scores: file not found [attnviz.file]" in warnings
     assert "myst_page.md:17: WARNING: attention-viz: myst_page.md:21: not a number: 'high' [attnviz.data]" in warnings
+    assert "myst_page.md:24: WARNING: attention-viz: vmin must be a number, not 'low' [attnviz.option]" in warnings
     assert "After the figures." in read_output(app.outdir, "myst_page.html")
 
 
