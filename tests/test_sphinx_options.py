@@ -71,6 +71,6 @@ def test_text_builder_shows_rows_scores_and_legend(app) -> None:
     app.build()
     text = " ".join(read_output(app.outdir, "rst_page.txt").split())
     assert "layer_6: [CLS][0.4776 clipped] honestly[0.03026]" in text
-    assert "colour scale: RdBu_r from -0.01218 to 0.01218, centre 0" in text
+    assert "colour scale: RdBu_r from -0.01093 to 0.01093, centre 0" in text  # alpha 0.5
     assert "new york[-0.2500 clipped]" in text
     assert "second: [CLS][1.000] new york[-0.5000]" in text
