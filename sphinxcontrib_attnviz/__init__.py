@@ -1,34 +1,29 @@
 """Token scores (attention, saliency, attributions) drawn as coloured text.
 
 The Sphinx extension is enabled with ``extensions = ["sphinxcontrib_attnviz"]``;
-``render_html`` gives the same HTML fragment from Python.
+:func:`render_html` and :class:`AttentionViz` give the same pictures from Python.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
+    from .api import AttentionViz, render_html
+
 __version__ = "0.1.0"
-__all__ = ["__version__", "render_html", "setup"]
+__all__ = ["AttentionViz", "__version__", "render_html", "setup"]
 
 
-def render_html(
-    tokens: Sequence[str], scores: Sequence[float] | Mapping[str, Sequence[float]], **options: str | float | bool
-) -> str:
-    """The HTML fragment of ``tokens`` coloured by ``scores``, as the directive draws it.
+def __getattr__(name: str) -> Any:
+    """The API, imported on first use, so that enabling the extension stays cheap."""
+    if name in ("AttentionViz", "render_html"):
+        from . import api
 
-    ``scores`` is one sequence or a mapping of row labels to sequences; ``options``
-    are the directive's (``cmap="viridis"``, ``alpha=0.5``, ``center=0``, ``legend=True``,
-    ``scale_ignore="[CLS],[SEP]"``, ...).
-    """
-    from .render.html import render_html as render
-    from .visualization import visualize_lists
-
-    return render(visualize_lists(tokens, scores, **options))
+        return getattr(api, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def setup(app: Sphinx) -> dict[str, Any]:

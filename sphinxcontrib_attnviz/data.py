@@ -89,6 +89,11 @@ def read_text(path: str | Path, source: str | None = None) -> str:
         raise DataFileError("is a directory, not a file", source) from None
     except OSError as error:
         raise DataFileError(f"cannot be read: {error.strerror or error}", source) from None
+    return decode_text(raw, source)
+
+
+def decode_text(raw: bytes, source: str) -> str:
+    """UTF-8 bytes as text without a BOM; a DataFileError naming the line otherwise."""
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:

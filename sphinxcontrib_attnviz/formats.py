@@ -34,13 +34,17 @@ def read_token_score_files(
     """
     tokens_source = tokens_source or str(tokens_path)
     scores_source = scores_source or str(scores_path)
-    tokens = numbered_lines(read_text(tokens_path, tokens_source))
+    return parse_token_score_texts(
+        read_text(tokens_path, tokens_source), read_text(scores_path, scores_source), tokens_source, scores_source
+    )
+
+
+def parse_token_score_texts(tokens_text: str, scores_text: str, tokens_source: str, scores_source: str) -> TokenScores:
+    """The tokens and scores files' texts: one entry per non-blank line, stripped."""
+    tokens = numbered_lines(tokens_text)
     if not tokens:
         raise DataError("no tokens (the file is empty or blank)", tokens_source)
-    scores = [
-        (number, parse_score(text, scores_source, number))
-        for number, text in numbered_lines(read_text(scores_path, scores_source))
-    ]
+    scores = [(number, parse_score(text, scores_source, number)) for number, text in numbered_lines(scores_text)]
     if not scores:
         raise DataError("no scores (the file is empty or blank)", scores_source)
     if len(tokens) != len(scores):

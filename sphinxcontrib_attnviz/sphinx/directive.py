@@ -20,9 +20,10 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from ..data import TokenScores
-from ..errors import AttnvizError, DataError, DataFileError, OptionError
-from ..formats import parse_pairs, read_data_file, read_token_score_files
+from ..errors import AttnvizError, DataError, DataFileError
+from ..formats import parse_pairs
 from ..options import OPTION_NAMES, Defaults, parse_options
+from ..sources import check_one_source, read_named_files
 from ..visualization import visualize
 from .nodes import make_node
 
@@ -84,25 +85,23 @@ class AttentionViz(SphinxDirective):
 
     def read_data(self) -> TokenScores:
         """Read the one data source the directive names."""
-        given = {
-            "a data file argument": bool(self.arguments),
-            ":tokens:/:scores: files": any(name in self.options for name in SOURCE_OPTIONS),
-            "inline data lines": bool(self.content),
-        }
-        sources = [name for name, present in given.items() if present]
-        if len(sources) > 1:
-            raise OptionError(f"more than one data source ({' and '.join(sources)}); give exactly one")
-        if not sources:
-            raise OptionError("no data: give a data file (.json, .tsv, .csv), :tokens: and :scores:, or inline lines")
+        check_one_source(
+            {
+                "a data file (.json, .tsv, .csv)": bool(self.arguments),
+                ":tokens: and :scores: files": any(name in self.options for name in SOURCE_OPTIONS),
+                "inline lines": bool(self.content),
+            }
+        )
         if self.content:
             source, first_line = self.content_start()
             return parse_pairs("\n".join(self.content), source, first_line=first_line)
         if not self.state.document.settings.file_insertion_enabled:
             raise DataFileError("file insertion is disabled (file_insertion_enabled = False): no data file is read")
-        if self.arguments:
-            source, path = self.resolve(self.arguments[0])
-            return read_data_file(path, source)
-        return self.read_token_score_pair()
+        return read_named_files(
+            self.arguments[0] if self.arguments else None,
+            *(self.options.get(name) if name in self.options else None for name in SOURCE_OPTIONS),
+            resolve=self.resolve,
+        )
 
     def content_start(self) -> tuple[str, int]:
         """The source file and 1-based line of the body's first line, for messages.
@@ -120,22 +119,6 @@ class AttentionViz(SphinxDirective):
         """A source file's path relative to the source directory, as messages show it."""
         path = Path(source) if source else self.env.doc2path(self.env.docname)
         return path.relative_to(self.env.srcdir).as_posix() if is_within(path, Path(self.env.srcdir)) else str(path)
-
-    def read_token_score_pair(self) -> TokenScores:
-        """Read the ``:tokens:`` (or ``:text:``) and ``:scores:`` files."""
-        if "tokens" in self.options and "text" in self.options:
-            raise OptionError(":tokens: and :text: name the same file; give only one of them")
-        tokens_option = self.options.get("tokens") or self.options.get("text")
-        scores_option = self.options.get("scores")
-        missing = [name for name, value in (("tokens", tokens_option), ("scores", scores_option)) if not value]
-        if missing:
-            raise OptionError(
-                f"missing option {' and '.join(':' + name + ':' for name in missing)} "
-                "(give a tokens file and a scores file, one entry per line)"
-            )
-        tokens_source, tokens_path = self.resolve(tokens_option)
-        scores_source, scores_path = self.resolve(scores_option)
-        return read_token_score_files(tokens_path, scores_path, tokens_source, scores_source)
 
     def resolve(self, filename: str) -> tuple[str, Path]:
         """The path as messages show it and the absolute path, as ``literalinclude`` resolves it.

@@ -1,0 +1,78 @@
+"""The Python API: the same pictures as the directive, from in-memory data.
+
+Scores may be lists, NumPy arrays or PyTorch tensors (read through ``.detach()``,
+``.cpu()`` and ``.numpy()``, so torch is never imported here), one row or several:
+a 2-D array is one row per line, a mapping names its rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import numpy as np
+
+from .render.html import render_html as html_fragment
+from .render.latex import render_latex
+from .render.text import render_text
+from .visualization import Visualization, visualize_lists
+
+ScoresLike = Any  # a sequence of numbers, an array, a tensor, or a mapping of label -> one of those
+
+
+def as_rows(scores: ScoresLike) -> list[float] | dict[str, list[float]]:
+    """One list of floats, or row labels -> lists, from lists, arrays, tensors or mappings."""
+    if isinstance(scores, Mapping):
+        return {str(label): _as_vector(values) for label, values in scores.items()}
+    array = _as_array(scores)
+    if array.ndim == 2:
+        return {f"row {index + 1}": row.tolist() for index, row in enumerate(array)}
+    return _as_vector(array)
+
+
+def _as_array(values: Any) -> np.ndarray:
+    if hasattr(values, "detach") and hasattr(values, "cpu"):  # a torch tensor, without importing torch
+        values = values.detach().cpu().numpy()
+    return np.asarray(values, dtype=np.float64)
+
+
+def _as_vector(values: Any) -> list[float]:
+    array = _as_array(values)
+    if array.ndim != 1:
+        raise ValueError(f"a row of scores must be one-dimensional, not of shape {array.shape}")
+    return array.tolist()
+
+
+class AttentionViz:
+    """A visualisation; Jupyter shows it inline (``_repr_html_``).
+
+    >>> AttentionViz(["wow", "great"], [0.1, 0.3], cmap="viridis")  # doctest: +SKIP
+    """
+
+    def __init__(self, tokens: Iterable[str], scores: ScoresLike, **options: str | float | bool) -> None:
+        self.visualization: Visualization = visualize_lists(list(tokens), as_rows(scores), **options)
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
+
+    def to_html(self) -> str:
+        """The HTML fragment (a ``div.attnviz``), as the Sphinx directive writes it."""
+        return html_fragment(self.visualization)
+
+    def to_latex(self) -> str:
+        return render_latex(self.visualization)
+
+    def to_text(self) -> str:
+        return render_text(self.visualization)
+
+    def __str__(self) -> str:
+        return self.to_text()
+
+
+def render_html(tokens: Iterable[str], scores: ScoresLike, **options: str | float | bool) -> str:
+    """The HTML fragment of ``tokens`` coloured by ``scores``, as the directive draws it.
+
+    ``options`` are the directive's: ``cmap="viridis"``, ``alpha=0.5``, ``center=0``,
+    ``legend=True``, ``scale_ignore="[CLS],[SEP]"``, ``subwords="wordpiece"``, ...
+    """
+    return AttentionViz(tokens, scores, **options).to_html()

@@ -1,0 +1,36 @@
+"""Whole documents around a fragment, for the command line and notebooks: a
+self-contained HTML page (styles inline, nothing fetched) and a LaTeX document."""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib.resources import files
+
+from .render.html import escape_text
+from .render.latex import escape_latex
+
+
+@cache
+def stylesheet() -> str:
+    """The package's CSS, the same file Sphinx builds link to."""
+    return files(__package__).joinpath("static", "attnviz.css").read_text(encoding="utf-8")
+
+
+def html_page(fragment: str, title: str) -> str:
+    """A complete UTF-8 HTML page showing ``fragment``, with no external resource."""
+    return (
+        "<!DOCTYPE html>\n"
+        '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{escape_text(title)}</title>\n"
+        f"<style>\nbody {{ font-family: system-ui, sans-serif; max-width: 50em; margin: 2em auto; padding: 0 1em; }}\n"
+        f"{stylesheet()}</style>\n</head>\n<body>\n<main>\n<h1>{escape_text(title)}</h1>\n{fragment}\n</main>\n</body>\n</html>\n"
+    )
+
+
+def latex_document(fragment: str, title: str) -> str:
+    """A complete pdflatex document showing ``fragment``."""
+    return (
+        "\\documentclass{article}\n\\usepackage[T1]{fontenc}\n\\usepackage[utf8]{inputenc}\n\\usepackage{xcolor}\n"
+        f"\\begin{{document}}\n\\section*{{{escape_latex(title)}}}\n{fragment}\\end{{document}}\n"
+    )

@@ -1,0 +1,44 @@
+"""Which data files a visualisation names, checked and read the same way by every front.
+
+A front gives the names as the user wrote them and a ``resolve`` function that turns a
+name into (the name messages show, the path to read); resolving is where a front applies
+its own rules (relative to the page, refused outside the docs, noted as a dependency).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from .data import TokenScores
+from .errors import OptionError
+from .formats import read_data_file, read_token_score_files
+
+Resolve = Callable[[str], tuple[str, Path]]
+
+
+def check_one_source(sources: dict[str, bool]) -> None:
+    """Raise OptionError unless exactly one of the named sources is present."""
+    given = [name for name, present in sources.items() if present]
+    if len(given) > 1:
+        raise OptionError(f"more than one data source ({' and '.join(given)}); give exactly one")
+    if not given:
+        raise OptionError(f"no data: give {', or '.join(sources)}")
+
+
+def read_named_files(
+    data_file: str | None, tokens: str | None, text: str | None, scores: str | None, resolve: Resolve
+) -> TokenScores:
+    """Read a data file, or a tokens file (``tokens`` or its old name ``text``) and a scores file."""
+    if data_file:
+        source, path = resolve(data_file)
+        return read_data_file(path, source)
+    if tokens and text:
+        raise OptionError("tokens and text name the same file; give only one of them")
+    tokens = tokens or text
+    missing = [name for name, value in (("tokens", tokens), ("scores", scores)) if not value]
+    if missing:
+        raise OptionError(f"missing {' and '.join(missing)} (give a tokens file and a scores file, one entry per line)")
+    tokens_source, tokens_path = resolve(tokens)  # type: ignore[arg-type]
+    scores_source, scores_path = resolve(scores)  # type: ignore[arg-type]
+    return read_token_score_files(tokens_path, scores_path, tokens_source, scores_source)
