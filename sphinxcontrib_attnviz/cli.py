@@ -142,3 +142,8 @@ def main(argv: Sequence[str] | None = None, stdin: BinaryIO | None = None, stdou
         print(f"{PROGRAM}: error: {error.filename or args.output}: {error.strerror or error}", file=sys.stderr)
         return 2
     return 0
+
+
+def main_exit() -> None:
+    """The console script: run :func:`main` and exit with its status."""
+    sys.exit(main())
