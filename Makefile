@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: docs pdf test clean
+.PHONY: docs pdf test screenshot clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,9 @@ pdf: $(VENV)/.docs-installed  # needs latexmk and TeX Live (see .ci/run)
 
 test: $(VENV)/.test-installed
 	$(BIN)/python -m pytest
+
+screenshot: docs $(VENV)/.test-installed  # the README's picture, from the built docs (needs chromium)
+	$(BIN)/python scripts/readme_screenshot.py
 
 clean:
 	rm -rf $(VENV) docs/_build .pytest_cache .hypothesis

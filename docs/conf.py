@@ -9,7 +9,7 @@ version = release = sphinxcontrib_attnviz.__version__
 
 extensions = ["myst_parser", "sphinxcontrib_attnviz"]
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
-exclude_patterns = ["_build"]
+exclude_patterns = ["_build", "_static"]
 show_warning_types = True
 numfig = True
 

@@ -3,6 +3,7 @@ text build holds every token and score the HTML build shows."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -48,3 +49,18 @@ def test_docs_read_no_file_outside_the_docs() -> None:
     for source in DOCS.rglob("*"):
         if source.suffix in {".rst", ".md", ".py"}:
             assert "../shared" not in source.read_text(encoding="utf-8"), source
+
+
+def test_readme_shows_the_committed_screenshot() -> None:
+    readme = (DOCS.parent / "README.md").read_text(encoding="utf-8")
+    [image] = re.findall(r"!\[[^\]]*\]\(([^)]+\.png)\)", readme)
+    picture = DOCS.parent / image
+    assert picture.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert readme.index(image) < readme.index("## Quick start")
+
+
+def test_readme_quick_start_is_two_commands() -> None:
+    readme = (DOCS.parent / "README.md").read_text(encoding="utf-8")
+    quick_start = readme[readme.index("## Quick start") : readme.index("## Install")]
+    commands = [line.split("#")[0].strip() for line in quick_start.splitlines() if line.startswith("    ")]
+    assert commands == ["make docs", "make test"]
