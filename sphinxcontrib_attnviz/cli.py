@@ -10,17 +10,18 @@ line on standard error and exit status 2.
 from __future__ import annotations
 
 import argparse
+import io
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import BinaryIO, NoReturn, TextIO
 
 from . import __version__
 from .data import TokenScores, decode_text, read_text
 from .errors import AttnvizError, OptionError
-from .formats import parse_token_score_texts, parse_tsv, read_data_file
+from .formats import parse_token_score_texts, parse_tsv, read_data_file, read_token_score_files
 from .options import DEFAULT_ALPHA, DEFAULT_CMAP, SUBWORD_SCHEMES, parse_options
 from .pages import html_page, latex_document
-from .render.html import render_html
+from .render.html import iter_html
 from .render.latex import render_latex
 from .render.text import render_text
 from .visualization import Visualization, visualize
@@ -102,6 +103,8 @@ def read_data(args: argparse.Namespace, stdin: BinaryIO) -> TokenScores:
     scores_path = args.score_path if args.score_path is not None else "score"
     if tokens_path == STDIN and scores_path == STDIN:
         raise OptionError("only one of --text_path and --score_path can read standard input")
+    if STDIN not in (tokens_path, scores_path):
+        return read_token_score_files(tokens_path, scores_path)
     tokens_source, scores_source = (STDIN_NAME if path == STDIN else path for path in (tokens_path, scores_path))
     return parse_token_score_texts(
         _read(tokens_path, stdin, tokens_source), _read(scores_path, stdin, scores_source), tokens_source, scores_source
@@ -112,29 +115,38 @@ def _read(path: str, stdin: BinaryIO, source: str) -> str:
     return decode_text(stdin.read(), source) if path == STDIN else read_text(path, source)
 
 
-def render(viz: Visualization, args: argparse.Namespace) -> str:
-    """The output ``--format`` and ``--fragment`` ask for."""
+def render(viz: Visualization, args: argparse.Namespace) -> Iterator[str]:
+    """The output ``--format`` and ``--fragment`` ask for, in pieces."""
     if args.format == "text":
-        return render_text(viz)
-    if args.format == "latex":
+        yield render_text(viz)
+    elif args.format == "latex":
         fragment = render_latex(viz)
-        return fragment if args.fragment else latex_document(fragment, args.title)
-    fragment = render_html(viz)
-    return fragment + "\n" if args.fragment else html_page(fragment, args.title)
+        yield fragment if args.fragment else latex_document(fragment, args.title)
+    elif args.fragment:
+        yield from iter_html(viz)
+        yield "\n"
+    else:
+        yield from html_page(iter_html(viz), args.title)
+
+
+def write(parts: Iterable[str], output: str | None, stdout: TextIO) -> None:
+    """Write ``parts`` to the file ``output``, or to ``stdout``, one piece at a time."""
+    if output is None:
+        stdout.writelines(parts)
+        return
+    with open(output, "w", encoding="utf-8") as file:
+        file.writelines(parts)
 
 
 def main(argv: Sequence[str] | None = None, stdin: BinaryIO | None = None, stdout: TextIO | None = None) -> int:
     """Run the command line; return the exit status (0, or 2 for any error)."""
     args = build_parser().parse_args(argv)
+    if stdout is None and isinstance(sys.stdout, io.TextIOWrapper):
+        sys.stdout.reconfigure(encoding="utf-8")  # the page says UTF-8, whatever the locale
     stdin, stdout = stdin or sys.stdin.buffer, stdout or sys.stdout
     try:
         viz = visualize(read_data(args, stdin), parse_options(option_strings(args)))
-        output = render(viz, args)
-        if args.output:
-            with open(args.output, "w", encoding="utf-8") as file:
-                file.write(output)
-        else:
-            stdout.write(output)
+        write(render(viz, args), args.output, stdout)
     except AttnvizError as error:
         print(f"{PROGRAM}: error: {error.located()}", file=sys.stderr)
         return 2

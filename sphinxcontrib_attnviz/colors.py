@@ -7,6 +7,8 @@ extension but draws nothing does not pay for it.
 from __future__ import annotations
 
 import difflib
+from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -38,6 +40,30 @@ def unknown_colormap_message(name: str, known: list[str]) -> str:
     close = difflib.get_close_matches(name.lower(), list(lowered), n=3, cutoff=0.6)
     hint = f"; did you mean {', '.join(repr(lowered[match]) for match in close)}?" if close else ""
     return f"unknown colormap {name!r}{hint} (any name in matplotlib.colormaps works)"
+
+
+@dataclass(frozen=True)
+class Palette:
+    """A colormap's lookup table as hex colours, with the text colour for each entry."""
+
+    backgrounds: tuple[str, ...]
+    foregrounds: tuple[str, ...]
+
+
+@cache
+def palette(name: str) -> Palette:
+    """Every colour the colormap named ``name`` can give, in lookup-table order."""
+    cmap = colormap(name)
+    rgb = rgb_bytes(np.arange(cmap.N), cmap)  # integer input: the table's entries themselves
+    return Palette(tuple(hex_colors(rgb)), tuple(text_colors(rgb)))
+
+
+def palette_index(positions: np.ndarray, size: int) -> np.ndarray:
+    """The lookup-table entry of each position in [0, 1], as ``Colormap.__call__`` picks it
+    (``int(x * N)``, with 1.0 taking the last entry): colour = palette entry, hex for hex."""
+    scaled = positions * size
+    scaled[scaled == size] = size - 1
+    return scaled.astype(np.intp)
 
 
 def rgb_bytes(positions: np.ndarray, cmap: Colormap) -> np.ndarray:

@@ -11,15 +11,32 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from .errors import DataError, DataFileError, OptionError
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class ScoreRow:
-    """One row of scores (a layer, a head, a method); ``label`` is None for unnamed data."""
+    """One row of scores (a layer, a head, a method); ``label`` is None for unnamed data.
+
+    ``scores`` is a read-only float64 array: compact for long texts, fast to colour.
+    """
 
     label: str | None
-    scores: tuple[float, ...]
+    scores: np.ndarray
+
+    def __post_init__(self) -> None:
+        scores = np.array(self.scores, dtype=np.float64)
+        scores.flags.writeable = False
+        object.__setattr__(self, "scores", scores)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, ScoreRow):
+            return NotImplemented
+        return self.label == other.label and np.array_equal(self.scores, other.scores)
+
+    __hash__ = None  # type: ignore[assignment]  (mutable-looking content: not hashable)
 
 
 @dataclass(frozen=True)
@@ -30,7 +47,7 @@ class TokenScores:
     rows: tuple[ScoreRow, ...]
 
     @property
-    def scores(self) -> tuple[float, ...]:
+    def scores(self) -> np.ndarray:
         """The scores of the first row (the only one for single-row data)."""
         return self.rows[0].scores
 
@@ -66,30 +83,44 @@ def _checked_row(label: str | None, values: Sequence[float], tokens: tuple[str, 
     where = f"row {label!r}: " if label is not None else ""
     if len(values) != len(tokens):
         raise DataError(f"{where}{len(tokens)} tokens but {len(values)} scores; the counts must be equal", source)
-    scores = []
-    for index, value in enumerate(values):
-        try:
-            score = float(value)
-        except (TypeError, ValueError):
-            raise DataError(f"{where}score {index + 1} is not a number: {value!r}", source) from None
-        if not math.isfinite(score):
-            raise DataError(f"{where}score {index + 1} ({tokens[index]!r}) is {score}, not a finite number", source)
-        scores.append(score)
-    return ScoreRow(label, tuple(scores))
+    try:
+        scores = np.array(values, dtype=np.float64)
+    except (TypeError, ValueError):
+        index, value = next((i, v) for i, v in enumerate(values) if not _is_number(v))
+        raise DataError(f"{where}score {index + 1} is not a number: {value!r}", source) from None
+    if scores.ndim != 1:
+        raise DataError(f"{where}scores must be a flat list of numbers", source)
+    bad = np.flatnonzero(~np.isfinite(scores))
+    if bad.size:
+        index = int(bad[0])
+        raise DataError(f"{where}score {index + 1} ({tokens[index]!r}) is {scores[index]}, not a finite number", source)
+    return ScoreRow(label, scores)
+
+
+def _is_number(value: object) -> bool:
+    try:
+        float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return False
+    return True
 
 
 def read_text(path: str | Path, source: str | None = None) -> str:
     """Return a UTF-8 file's text without a BOM; raise DataFileError naming ``source``."""
     source = source or str(path)
+    return decode_text(read_bytes(path, source), source)
+
+
+def read_bytes(path: str | Path, source: str) -> bytes:
+    """A file's bytes; DataFileError naming ``source`` when it cannot be read."""
     try:
-        raw = Path(path).read_bytes()
+        return Path(path).read_bytes()
     except FileNotFoundError:
         raise DataFileError("file not found", source) from None
     except IsADirectoryError:
         raise DataFileError("is a directory, not a file", source) from None
     except OSError as error:
         raise DataFileError(f"cannot be read: {error.strerror or error}", source) from None
-    return decode_text(raw, source)
 
 
 def decode_text(raw: bytes, source: str) -> str:

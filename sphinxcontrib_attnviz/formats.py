@@ -13,9 +13,13 @@ from __future__ import annotations
 
 import csv
 import json
+import re
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from .data import ScoreRow, TokenScores, numbered_lines, parse_score, read_text
+import numpy as np
+
+from .data import ScoreRow, TokenScores, decode_text, numbered_lines, parse_score, read_bytes, read_text
 from .errors import DataError, DataFileError
 
 #: File suffixes a single data file may have.
@@ -30,30 +34,109 @@ def read_token_score_files(
 ) -> TokenScores:
     """Read a tokens file and a scores file (the original formats).
 
-    ``*_source`` are the names used in messages (default: the paths as given).
+    ``*_source`` are the names used in messages (default: the paths as given). Long files
+    are read lean: the scores straight into an array, the tokens line by line with each
+    distinct token kept once; line numbers are worked out only when there is an error.
     """
     tokens_source = tokens_source or str(tokens_path)
     scores_source = scores_source or str(scores_path)
-    return parse_token_score_texts(
-        read_text(tokens_path, tokens_source), read_text(scores_path, scores_source), tokens_source, scores_source
+    try:
+        tokens_file = open(tokens_path, encoding="utf-8-sig", newline="\n")  # noqa: SIM115 (closed below)
+    except OSError:
+        read_bytes(tokens_path, tokens_source)  # raises the located DataFileError
+        raise
+    with tokens_file:
+        raw_scores = read_bytes(scores_path, scores_source)
+        scores = parse_score_lines(
+            raw_scores if raw_scores.isascii() else decode_text(raw_scores, scores_source), scores_source
+        )
+        del raw_scores  # before the tokens are read: the two files are never held at once
+        try:
+            tokens = token_list(tokens_file)
+        except UnicodeDecodeError:
+            read_text(tokens_path, tokens_source)  # raises the located DataFileError
+            raise
+    return _paired(
+        tokens,
+        scores,
+        lambda: read_text(tokens_path, tokens_source),
+        lambda: read_text(scores_path, scores_source),
+        tokens_source,
+        scores_source,
     )
 
 
 def parse_token_score_texts(tokens_text: str, scores_text: str, tokens_source: str, scores_source: str) -> TokenScores:
     """The tokens and scores files' texts: one entry per non-blank line, stripped."""
-    tokens = numbered_lines(tokens_text)
+    scores = parse_score_lines(scores_text, scores_source)
+    tokens = token_list(tokens_text.split("\n"))
+    return _paired(tokens, scores, lambda: tokens_text, lambda: scores_text, tokens_source, scores_source)
+
+
+def token_list(lines: Iterable[str]) -> list[str]:
+    """The stripped non-blank lines, each distinct token kept as one string object."""
+    distinct: dict[str, str] = {}
+    keep = distinct.setdefault
+    return [keep(token, token) for line in lines if (token := line.strip())]
+
+
+def _paired(
+    tokens: list[str],
+    scores: np.ndarray,
+    tokens_text: Callable[[], str],
+    scores_text: Callable[[], str],
+    tokens_source: str,
+    scores_source: str,
+) -> TokenScores:
+    """The record, once the counts are checked (the texts are read again only for a message)."""
     if not tokens:
         raise DataError("no tokens (the file is empty or blank)", tokens_source)
-    scores = [(number, parse_score(text, scores_source, number)) for number, text in numbered_lines(scores_text)]
-    if not scores:
-        raise DataError("no scores (the file is empty or blank)", scores_source)
     if len(tokens) != len(scores):
-        raise _count_mismatch(tokens, scores, tokens_source, scores_source)
-    return TokenScores(tuple(token for _, token in tokens), (ScoreRow(None, tuple(score for _, score in scores)),))
+        raise _count_mismatch(
+            numbered_lines(tokens_text()), numbered_lines(scores_text()), tokens_source, scores_source
+        )
+    return TokenScores(tuple(tokens), (ScoreRow(None, scores),))
+
+
+def parse_score_lines(text: str | bytes, source: str) -> np.ndarray:
+    """One finite score per non-blank line; a DataError names the first bad line.
+
+    The fast way splits the whole text at whitespace and converts with ``float``, which
+    is the same as reading line by line whenever no line holds two fields; otherwise,
+    or when a score is not a finite number, the lines are read one by one.
+    """
+    if not _may_have_two_fields(text):
+        try:
+            scores = np.fromiter(map(float, text.split()), dtype=np.float64)
+        except ValueError:  # a field that is not a number: the lines below say where
+            scores = np.empty(0)
+        if scores.size and np.isfinite(scores).all():
+            return scores
+    if isinstance(text, bytes):
+        text = decode_text(text, source)
+    lines = numbered_lines(text)
+    if not lines:
+        raise DataError("no scores (the file is empty or blank)", source)
+    return np.array([parse_score(line, source, number) for number, line in lines], dtype=np.float64)
+
+
+#: Two whitespace-separated fields on one line.
+_TWO_FIELDS = re.compile(r"\S[^\S\n]+\S")
+_TWO_FIELDS_BYTES = re.compile(rb"\S[^\S\n]+\S")
+_INNER_SPACES = (b" ", b"\t", b"\r", b"\x0b", b"\x0c")
+
+
+def _may_have_two_fields(text: str | bytes) -> bool:
+    """Whether a line might hold two fields (ASCII text is searched only when it has spaces)."""
+    if isinstance(text, bytes):  # ASCII: the only spaces are these
+        if not any(space in text for space in _INNER_SPACES):
+            return False
+        return _TWO_FIELDS_BYTES.search(text) is not None
+    return _TWO_FIELDS.search(text) is not None  # any Unicode space splits
 
 
 def _count_mismatch(
-    tokens: list[tuple[int, str]], scores: list[tuple[int, float]], tokens_source: str, scores_source: str
+    tokens: list[tuple[int, str]], scores: list[tuple[int, str]], tokens_source: str, scores_source: str
 ) -> DataError:
     """A DataError located at the first line of the longer file that has no partner."""
     message = (

@@ -3,6 +3,7 @@ self-contained HTML page (styles inline, nothing fetched) and a LaTeX document."
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from functools import cache
 from importlib.resources import files
 
@@ -16,16 +17,19 @@ def stylesheet() -> str:
     return files(__package__).joinpath("static", "attnviz.css").read_text(encoding="utf-8")
 
 
-def html_page(fragment: str, title: str) -> str:
-    """A complete UTF-8 HTML page showing ``fragment``, with no external resource."""
-    return (
+def html_page(fragment: Iterable[str], title: str) -> Iterator[str]:
+    """A complete UTF-8 HTML page showing ``fragment`` (given in pieces), with no external
+    resource, in pieces: a long page is written out without being held whole."""
+    yield (
         "<!DOCTYPE html>\n"
         '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{escape_text(title)}</title>\n"
-        f"<style>\nbody {{ font-family: system-ui, sans-serif; max-width: 50em; margin: 2em auto; padding: 0 1em; }}\n"
-        f"{stylesheet()}</style>\n</head>\n<body>\n<main>\n<h1>{escape_text(title)}</h1>\n{fragment}\n</main>\n</body>\n</html>\n"
+        "<style>\nbody { font-family: system-ui, sans-serif; max-width: 50em; margin: 2em auto; padding: 0 1em; }\n"
+        f"{stylesheet()}</style>\n</head>\n<body>\n<main>\n<h1>{escape_text(title)}</h1>\n"
     )
+    yield from fragment
+    yield "\n</main>\n</body>\n</html>\n"
 
 
 def latex_document(fragment: str, title: str) -> str:

@@ -18,15 +18,26 @@ from .subwords import split_pieces
 LEGEND_STOPS = 17
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class ColouredRow:
-    """One row's scores with their colours; ``clipped`` marks scores outside the scale."""
+    """One row's scores and colours: ``colour_index`` picks each token's entry of the
+    palette; ``clipped`` marks scores outside the scale. Arrays, so long texts stay light."""
 
     label: str | None
-    scores: tuple[float, ...]
-    backgrounds: tuple[str, ...]
-    foregrounds: tuple[str, ...]
-    clipped: tuple[bool, ...]
+    scores: np.ndarray
+    colour_index: np.ndarray
+    clipped: np.ndarray
+    palette: colors.Palette
+
+    @property
+    def backgrounds(self) -> tuple[str, ...]:
+        table = self.palette.backgrounds
+        return tuple(table[index] for index in self.colour_index.tolist())
+
+    @property
+    def foregrounds(self) -> tuple[str, ...]:
+        table = self.palette.foregrounds
+        return tuple(table[index] for index in self.colour_index.tolist())
 
 
 @dataclass(frozen=True)
@@ -59,7 +70,7 @@ def visualize(data: TokenScores, options: VizOptions | None = None) -> Visualiza
     left out of the scale; DataError when the scale overflows.
     """
     options = options or VizOptions()
-    colormap = colors.colormap(options.cmap)
+    palette = colors.palette(options.cmap)
     if options.rows is not None:
         data = data.select_rows(options.rows)
     matrix = np.array([row.scores for row in data.rows], dtype=np.float64)
@@ -70,11 +81,11 @@ def visualize(data: TokenScores, options: VizOptions | None = None) -> Visualiza
         pieces=pieces,
         joins=joins,
         rows=tuple(
-            _colour_row(row.label, scores, scale, colormap) for row, scores in zip(data.rows, matrix, strict=True)
+            _colour_row(row.label, scores, scale, palette) for row, scores in zip(data.rows, matrix, strict=True)
         ),
         cmap=options.cmap,
         scale=scale,
-        legend=_legend(options.cmap, scale, colormap) if options.legend else None,
+        legend=_legend(options.cmap, scale) if options.legend else None,
         classes=options.classes,
     )
 
@@ -96,19 +107,14 @@ def _scale_columns(tokens: tuple[str, ...], ignored: frozenset[str]) -> np.ndarr
     return columns
 
 
-def _colour_row(label: str | None, scores: np.ndarray, scale: ColourScale, colormap: colors.Colormap) -> ColouredRow:
+def _colour_row(label: str | None, scores: np.ndarray, scale: ColourScale, palette: colors.Palette) -> ColouredRow:
     positions = scale.positions(scores)
     clipped = (positions < 0) | (positions > 1)
-    rgb = colors.rgb_bytes(np.clip(positions, 0.0, 1.0), colormap)
-    return ColouredRow(
-        label=label,
-        scores=tuple(scores.tolist()),
-        backgrounds=tuple(colors.hex_colors(rgb)),
-        foregrounds=tuple(colors.text_colors(rgb)),
-        clipped=tuple(clipped.tolist()),
-    )
+    index = colors.palette_index(np.clip(positions, 0.0, 1.0), len(palette.backgrounds))
+    return ColouredRow(label, scores, index, clipped, palette)
 
 
-def _legend(cmap: str, scale: ColourScale, colormap: colors.Colormap) -> Legend:
+def _legend(cmap: str, scale: ColourScale) -> Legend:
+    colormap = colors.colormap(cmap)
     stops = colors.hex_colors(colors.rgb_bytes(np.linspace(0.0, 1.0, LEGEND_STOPS), colormap))
     return Legend(cmap, scale, tuple(stops))

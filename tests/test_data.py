@@ -5,9 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from sphinxcontrib_attnviz.data import numbered_lines, parse_score
 from sphinxcontrib_attnviz.errors import DataError, DataFileError
-from sphinxcontrib_attnviz.formats import read_token_score_files
+from sphinxcontrib_attnviz.formats import parse_score_lines, read_token_score_files
 
 
 def write(path: Path, content: str | bytes) -> Path:
@@ -26,13 +29,13 @@ def read(tmp_path: Path, tokens: str | bytes, scores: str | bytes):
 def test_lines_are_stripped_and_blank_lines_skipped(tmp_path: Path) -> None:
     data = read(tmp_path, "  wow \n\n, \r\nthis\n", "0.5\n\n  0.25\r\n1e-3\n\n")
     assert data.tokens == ("wow", ",", "this")
-    assert data.scores == (0.5, 0.25, 0.001)
+    assert data.scores.tolist() == [0.5, 0.25, 0.001]
 
 
 def test_a_bom_is_tolerated(tmp_path: Path) -> None:
     data = read(tmp_path, "\ufeffwow\nthis\n", "\ufeff1\n2\n")
     assert data.tokens == ("wow", "this")
-    assert data.scores == (1.0, 2.0)
+    assert data.scores.tolist() == [1.0, 2.0]
 
 
 def test_non_ascii_tokens_pass_through(tmp_path: Path) -> None:
@@ -85,3 +88,31 @@ def test_a_directory_is_not_a_data_file(tmp_path: Path) -> None:
     write(tmp_path / "s.txt", "1\n")
     with pytest.raises(DataFileError, match="is a directory"):
         read_token_score_files(tmp_path, tmp_path / "s.txt", "dir", "s.txt")
+
+
+line_parts = st.one_of(
+    st.floats(allow_nan=True, allow_infinity=True).map(repr),
+    st.integers(-(10**6), 10**6).map(str),
+    st.sampled_from(
+        ["", " ", "\t", "\r", "abc", "1 2", "1\u00a02", "\u00a0", "1_000", "0x10", "+7", " 5e-3 ", "\ufeff1"]
+    ),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(line_parts, max_size=12), st.booleans())
+def test_fast_score_reading_agrees_with_line_by_line(lines: list[str], as_bytes: bool) -> None:
+    text = "\n".join(lines)
+    expected: list[float] | str
+    try:
+        expected = [parse_score(line, "s", number) for number, line in numbered_lines(text)]
+        if not expected:
+            raise DataError("no scores (the file is empty or blank)", "s")
+    except DataError as error:
+        expected = str(error)
+    given_text: str | bytes = text.encode() if as_bytes and text.isascii() else text
+    try:
+        result: list[float] | str = parse_score_lines(given_text, "s").tolist()
+    except DataError as error:
+        result = str(error)
+    assert result == expected

@@ -92,7 +92,7 @@ def test_scale_ignore_leaves_tokens_out_of_the_range() -> None:
     viz = visualize_lists(TOKENS, SCORES, scale_ignore="[CLS], [SEP]", alpha=0)
     assert (viz.scale.vmin, viz.scale.vmax) == (-0.25, 0.75)
     with_cls = visualize_lists(["[CLS]", "a", "b"], [0.9, 0.1, 0.2], scale_ignore="[CLS]", alpha=0)
-    assert with_cls.rows[0].clipped == (True, False, False)
+    assert with_cls.rows[0].clipped.tolist() == [True, False, False]
     with pytest.raises(OptionError, match="leaves out every token"):
         visualize_lists(["[CLS]"], [1.0], scale_ignore="[CLS]")
 
@@ -217,4 +217,7 @@ def test_format_errors_name_source_and_line(tmp_path: Path) -> None:
 
 def test_csv_columns_are_named_rows() -> None:
     record = parse_csv("token,layer_1,layer_2\na,1,2\nb,3,4\n", "c")
-    assert [(row.label, row.scores) for row in record.rows] == [("layer_1", (1.0, 3.0)), ("layer_2", (2.0, 4.0))]
+    assert [(row.label, row.scores.tolist()) for row in record.rows] == [
+        ("layer_1", [1.0, 3.0]),
+        ("layer_2", [2.0, 4.0]),
+    ]

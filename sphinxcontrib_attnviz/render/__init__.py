@@ -1,13 +1,70 @@
-"""One fragment writer per output format; each takes a :class:`~..visualization.Visualization`."""
+"""One fragment writer per output format; each takes a :class:`~..visualization.Visualization`.
+
+Scores are shown with 4 significant digits everywhere (``format(score, "#.4g")``);
+:func:`format_scores` gives exactly those strings for a whole array at once.
+"""
 
 from __future__ import annotations
+
+from functools import cache
+
+import numpy as np
+
+SCORE_FORMAT = "#.4g"
+#: Exponents that "#.4g" writes in positional notation (0.0001234 ... 1234.).
+_POSITIONAL = range(-4, 4)
+_MANTISSAS = range(1000, 10000)
 
 
 def format_score(score: float) -> str:
     """A score as every output shows it: 4 significant digits."""
-    return f"{score:#.4g}"
+    return format(score, SCORE_FORMAT)
 
 
 def format_bound(value: float) -> str:
     """A scale bound (legend label): short, as written by a person."""
     return f"{value:.4g}"
+
+
+def format_scores(scores: np.ndarray) -> list[str]:
+    """``[format_score(s) for s in scores]``, string for string, without formatting each one.
+
+    Each score's 4 significant digits and exponent are found with array arithmetic and
+    its text taken from a table; the few scores the arithmetic cannot settle for
+    certain (near a rounding tie or a power of ten, zero, exponents outside -4..3) are
+    formatted one by one.
+    """
+    values = np.asarray(scores, dtype=np.float64)
+    magnitude = np.abs(values)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        exponent = np.floor(np.log10(magnitude))
+        scaled = magnitude / 10.0 ** (exponent - 3)
+        fraction = scaled - np.floor(scaled)
+        settled = (
+            (exponent >= _POSITIONAL.start)
+            & (exponent < _POSITIONAL.stop)
+            & (scaled >= 1000.0)
+            & (scaled < 9999.49)
+            & (np.abs(fraction - 0.5) > 1e-6)
+        )
+    mantissa = np.floor(scaled[settled] + 0.5).astype(np.intp)
+    row = np.signbit(values[settled]) * len(_POSITIONAL) + exponent[settled].astype(np.intp) - _POSITIONAL.start
+    texts = np.empty(len(values), dtype=object)
+    texts[settled] = _positional_table()[row, mantissa - _MANTISSAS.start]
+    unsettled = np.flatnonzero(~settled)
+    texts[unsettled] = [format(value, SCORE_FORMAT) for value in values[unsettled].tolist()]
+    return texts.tolist()
+
+
+@cache
+def _positional_table() -> np.ndarray:
+    """Text of every 4-digit mantissa at every positional exponent, positive then negative."""
+    rows = []
+    for sign in ("", "-"):
+        for exponent in _POSITIONAL:
+            if exponent >= 0:
+                row = [f"{sign}{m // 10 ** (3 - exponent)}.{str(m)[exponent + 1 :]}" for m in _MANTISSAS]
+            else:
+                row = [f"{sign}0.{'0' * (-exponent - 1)}{m}" for m in _MANTISSAS]
+            rows.append(row)
+    return np.array(rows, dtype=object)
