@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: docs pdf test screenshot clean
+.PHONY: docs pdf test bench screenshot clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,9 @@ pdf: $(VENV)/.docs-installed  # needs latexmk and TeX Live (see .ci/run)
 
 test: $(VENV)/.test-installed
 	$(BIN)/python -m pytest
+
+bench: $(VENV)/.docs-installed  # several minutes: the full benchmark table (docs/performance.rst)
+	$(BIN)/python benchmarks/bench.py
 
 screenshot: docs $(VENV)/.test-installed  # the README's picture, from the built docs (needs chromium)
 	$(BIN)/python scripts/readme_screenshot.py

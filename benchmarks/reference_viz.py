@@ -30,7 +30,7 @@ def reference_page(tokens: Sequence[str], scores: Sequence[float], cmap: str = "
     norm = Normalize(vmin=min(scores) - offset, vmax=max(scores) + offset)
     colormap = matplotlib.colormaps[cmap]
     rules, spans = [], []
-    for index, (token, score) in enumerate(zip(tokens, scores)):
+    for index, (token, score) in enumerate(zip(tokens, scores, strict=True)):
         colour = to_hex(colormap(norm(score)))
         rules.append(f".t{index} {{ background-color: {colour}; }}\n")
         spans.append(f'<span class="t{index}">{token}</span> ')

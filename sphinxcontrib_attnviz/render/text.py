@@ -22,6 +22,15 @@ def row_line(viz: Visualization, row: ColouredRow) -> str:
     return label + "".join(words)
 
 
+def words_line(viz: Visualization, row: ColouredRow) -> str:
+    """One row without scores: its label, then the tokens as words (for search and plain fallbacks)."""
+    words = "".join(
+        piece if joins or index == 0 else " " + piece
+        for index, (piece, joins) in enumerate(zip(viz.pieces, viz.joins, strict=True))
+    )
+    return f"{row.label}: {words}" if row.label is not None else words
+
+
 def legend_line(viz: Visualization) -> str:
     """The colour scale in words."""
     scale = viz.scale

@@ -11,6 +11,8 @@ the visualisation would stand; the rest of the build goes on.
 
 from __future__ import annotations
 
+import os
+from functools import cache
 from pathlib import Path
 from typing import ClassVar
 
@@ -44,9 +46,16 @@ def warning_subtype(error: AttnvizError) -> str:
     return "option"
 
 
-def is_within(path: Path, directory: Path) -> bool:
+def is_within(path: Path | str, directory: Path | str) -> bool:
     """Whether ``path`` lies in ``directory`` once both are resolved (symlinks followed)."""
-    return path.resolve().is_relative_to(directory.resolve())
+    real, root = os.path.realpath(path), _real_directory(os.fspath(directory))
+    return real == root or real.startswith(root.rstrip(os.sep) + os.sep)
+
+
+@cache
+def _real_directory(directory: str) -> str:
+    """The source directory, resolved once per build rather than once per data file."""
+    return os.path.realpath(directory)
 
 
 class AttentionViz(SphinxDirective):
@@ -129,7 +138,7 @@ class AttentionViz(SphinxDirective):
         """
         source, absolute = self.env.relfn2path(filename, self.env.docname)
         path = Path(absolute)
-        if not (self.config.attnviz_allow_outside_srcdir or is_within(path, Path(self.env.srcdir))):
+        if not (self.config.attnviz_allow_outside_srcdir or is_within(path, self.env.srcdir)):
             raise DataFileError(
                 "the path resolves outside the source directory; "
                 "set attnviz_allow_outside_srcdir = True in conf.py to allow it",

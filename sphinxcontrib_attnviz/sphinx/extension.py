@@ -10,7 +10,7 @@ from sphinx.application import Sphinx
 from .. import __version__
 from .config import add_config_values
 from .directive import AttentionViz
-from .nodes import attention_viz, visit_html, visit_latex
+from .nodes import attention_viz, depart_text_like, visit_html, visit_latex, visit_text_like
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 CSS_FILE = "attnviz.css"
@@ -25,7 +25,15 @@ def add_css_for_html(app: Sphinx) -> None:
 
 def setup(app: Sphinx) -> dict[str, Any]:
     add_config_values(app)
-    app.add_node(attention_viz, html=(visit_html, None), latex=(visit_latex, None))
+    text_like = (visit_text_like, depart_text_like)
+    app.add_node(
+        attention_viz,
+        html=(visit_html, None),
+        latex=(visit_latex, None),
+        text=text_like,
+        man=text_like,
+        texinfo=text_like,
+    )
     app.add_directive("attention-viz", AttentionViz)
     app.connect("builder-inited", add_css_for_html)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}

@@ -1,20 +1,21 @@
 """The doctree node of one visualisation and how each builder writes it.
 
-The node is a ``container`` whose children are plain paragraphs, one per row
-(``wow[0.03613] great[0.2670] ...``) and one for the legend: builders without a
-visitor of their own (text, man, texinfo, third-party ones) write those. HTML and
-LaTeX builders write the core's fragment instead.
+The node is a ``container`` of plain paragraphs, one per row with the tokens as words:
+what the search index sees, and what builders without a visitor of their own
+(third-party ones) write. HTML and LaTeX builders write the core's fragment instead;
+text, man and texinfo write every token with its score (``wow[0.03613]``) and the legend.
 """
 
 from __future__ import annotations
 
 from docutils import nodes
+from sphinx.util.docutils import SphinxTranslator
 from sphinx.writers.html5 import HTML5Translator
 from sphinx.writers.latex import LaTeXTranslator
 
 from ..render.html import render_html
 from ..render.latex import render_latex
-from ..render.text import render_text_lines
+from ..render.text import render_text_lines, words_line
 from ..visualization import Visualization
 
 
@@ -22,11 +23,15 @@ class attention_viz(nodes.container):  # noqa: N801 (docutils names nodes in low
     """A visualisation; ``node["viz"]`` is the core's :class:`Visualization`."""
 
 
+def paragraphs(lines: list[str]) -> list[nodes.paragraph]:
+    """Plain paragraphs, kept out of translation catalogues."""
+    return [nodes.paragraph("", line, translatable=False) for line in lines]
+
+
 def make_node(viz: Visualization) -> attention_viz:
-    """The node for ``viz``, its text fallback verbatim (no smart quotes, which would
-    also eat backslashes) and kept out of translation catalogues."""
-    lines = [nodes.paragraph("", line, translatable=False) for line in render_text_lines(viz)]
-    return attention_viz("", *lines, viz=viz, support_smartquotes=False)
+    """The node for ``viz``; its text is kept verbatim (smart quotes would also eat backslashes)."""
+    rows = paragraphs([words_line(viz, row) for row in viz.rows])
+    return attention_viz("", *rows, viz=viz, support_smartquotes=False)
 
 
 def visit_html(translator: HTML5Translator, node: attention_viz) -> None:
@@ -37,3 +42,14 @@ def visit_html(translator: HTML5Translator, node: attention_viz) -> None:
 def visit_latex(translator: LaTeXTranslator, node: attention_viz) -> None:
     translator.body.append(render_latex(node["viz"], translator.encode))
     raise nodes.SkipNode
+
+
+def visit_text_like(translator: SphinxTranslator, node: attention_viz) -> None:
+    """Put the rows with their scores, and the legend, in place of the words; write them as paragraphs."""
+    node.clear()
+    node.extend(paragraphs(render_text_lines(node["viz"])))
+    translator.visit_container(node)  # type: ignore[attr-defined]
+
+
+def depart_text_like(translator: SphinxTranslator, node: attention_viz) -> None:
+    translator.depart_container(node)  # type: ignore[attr-defined]

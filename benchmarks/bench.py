@@ -1,0 +1,313 @@
+"""Benchmarks against the original script's way, each figure a ratio measured in the same run.
+
+    make bench                                   # the full run (several minutes)
+    .venv/bin/python benchmarks/bench.py --smoke  # tiny sizes: checks the script works
+
+Prints one table: the core (colour + render) against a reference implementation of the
+original per-token way; the whole command line against the reference script as processes
+(wall time, peak RSS); page weight raw and gzip-compressed; a Sphinx project with the
+extension against the same HTML pre-rendered into ``raw`` blocks, and an incremental
+rebuild; start-up of a project that enables the extension without using it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import os
+import random
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from reference_viz import reference_page  # noqa: E402
+
+from sphinxcontrib_attnviz.data import ScoreRow, TokenScores  # noqa: E402
+from sphinxcontrib_attnviz.pages import html_page  # noqa: E402
+from sphinxcontrib_attnviz.render.html import iter_html, render_html  # noqa: E402
+from sphinxcontrib_attnviz.visualization import visualize  # noqa: E402
+
+
+@dataclass
+class Row:
+    """One line of the table."""
+
+    measure: str
+    size: str
+    ours: str
+    reference: str
+    ratio: float
+    target: str
+    met: bool
+
+
+@dataclass
+class Sizes:
+    core: list[int]
+    process: int
+    pages: int
+    figures: int
+    tokens: int
+    repeats: int
+
+
+FULL = Sizes(core=[1_000, 10_000, 100_000, 1_000_000], process=1_000_000, pages=100, figures=10, tokens=200, repeats=3)
+SMOKE = Sizes(core=[100, 1_000], process=2_000, pages=3, figures=2, tokens=20, repeats=1)
+
+
+def random_text(count: int, seed: int = 0) -> tuple[list[str], list[float]]:
+    """``count`` random words (from a vocabulary of 20,000) and random positive scores."""
+    rng = random.Random(seed)
+    vocabulary = ["".join(rng.choices("abcdefghijklmnopqrstuvwxyz", k=rng.randint(2, 9))) for _ in range(20_000)]
+    return [rng.choice(vocabulary) for _ in range(count)], [rng.random() for _ in range(count)]
+
+
+def best_time(function: Callable[[], object], repeats: int) -> float:
+    """The fastest of ``repeats`` runs, in seconds (the least disturbed by the machine)."""
+    best = float("inf")
+    for _ in range(repeats):
+        start = time.perf_counter()
+        function()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def ours_fragment(tokens: list[str], scores: list[float]) -> str:
+    """What the core does for the same input: the record, coloured, rendered."""
+    return render_html(visualize(TokenScores(tuple(tokens), (ScoreRow(None, np.array(scores)),))))
+
+
+def ours_page(tokens: list[str], scores: list[float]) -> str:
+    """The command line's whole page (tooltips on) for the same input."""
+    viz = visualize(TokenScores(tuple(tokens), (ScoreRow(None, np.array(scores)),)))
+    return "".join(html_page(iter_html(viz), "Token scores"))
+
+
+def core_rows(sizes: Sizes) -> tuple[list[Row], list[Row]]:
+    """Colour + render time, and page weight, against the reference, at each size."""
+    timing, weight = [], []
+    for count in sizes.core:
+        tokens, scores = random_text(count)
+        repeats = sizes.repeats if count <= 100_000 else 1
+        reference = best_time(partial(reference_page, tokens, scores), repeats)
+        ours = best_time(partial(ours_fragment, tokens, scores), max(repeats, 3))
+        target = "≥ 100x" if count == 1_000_000 else ""
+        timing.append(
+            Row(
+                "core: colour + render",
+                f"{count:,}",
+                seconds(ours),
+                seconds(reference),
+                reference / ours,
+                target,
+                count != 1_000_000 or reference / ours >= 100,
+            )
+        )
+        page, original = ours_page(tokens, scores).encode(), reference_page(tokens, scores).encode()
+        for kind, measure in (("raw", len), ("gzip", lambda data: len(gzip.compress(data, 6)))):
+            ours_bytes, reference_bytes = measure(page) / count, measure(original) / count
+            target = "≤ 1.0x the original" if kind == "gzip" else ""
+            weight.append(
+                Row(
+                    f"page bytes/token ({kind})",
+                    f"{count:,}",
+                    f"{ours_bytes:.1f}",
+                    f"{reference_bytes:.1f}",
+                    ours_bytes / reference_bytes,
+                    target,
+                    kind == "raw" or ours_bytes <= reference_bytes,
+                )
+            )
+    return timing, weight
+
+
+def run_process(command: list[str], cwd: Path) -> tuple[float, float]:
+    """Wall time (s) and peak RSS (MiB) of one process, its output discarded."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL)
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - start
+    if status != 0:
+        raise RuntimeError(f"{command} exited with status {status}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def process_rows(sizes: Sizes, folder: Path) -> list[Row]:
+    """The command line against the reference script, as whole processes."""
+    tokens, scores = random_text(sizes.process, seed=1)
+    (folder / "text").write_text("".join(f"{token}\n" for token in tokens), encoding="utf-8")
+    (folder / "score").write_text("".join(f"{score!r}\n" for score in scores), encoding="utf-8")
+    ours_time, ours_rss = run_process([sys.executable, "-m", "sphinxcontrib_attnviz", "-o", "ours.html"], folder)
+    reference_time, reference_rss = run_process([sys.executable, str(HERE / "reference_viz.py")], folder)
+    size = f"{sizes.process:,}"
+    return [
+        Row(
+            "command line: wall time",
+            size,
+            seconds(ours_time),
+            seconds(reference_time),
+            reference_time / ours_time,
+            "≥ 40x",
+            reference_time / ours_time >= 40,
+        ),
+        Row(
+            "command line: peak RSS",
+            size,
+            f"{ours_rss:.0f} MiB",
+            f"{reference_rss:.0f} MiB",
+            reference_rss / ours_rss,
+            "≤ 150 MiB",
+            ours_rss <= 150,
+        ),
+    ]
+
+
+def write_sphinx_projects(sizes: Sizes, folder: Path) -> tuple[Path, Path]:
+    """The same pages twice: with the directive, and with its HTML pre-rendered in ``raw`` blocks."""
+    with_extension, with_raw = folder / "extension", folder / "raw"
+    for project in (with_extension, with_raw):
+        (project / "data").mkdir(parents=True)
+    (with_extension / "conf.py").write_text('extensions = ["sphinxcontrib_attnviz"]\n')
+    (with_raw / "conf.py").write_text("")
+    toctree = "".join(f"   page{page:03}\n" for page in range(sizes.pages))
+    for project in (with_extension, with_raw):
+        (project / "index.rst").write_text(f"Benchmark\n=========\n\n.. toctree::\n\n{toctree}")
+    for page in range(sizes.pages):
+        directives, raws = [f"Page {page}\n========\n"], [f"Page {page}\n========\n"]
+        for figure in range(sizes.figures):
+            tokens, scores = random_text(sizes.tokens, seed=page * 1000 + figure)
+            stem = f"data/p{page:03}f{figure:02}"
+            (with_extension / f"{stem}.tokens").write_text("".join(f"{t}\n" for t in tokens))
+            (with_extension / f"{stem}.scores").write_text("".join(f"{s!r}\n" for s in scores))
+            directives.append(
+                f"Figure {figure}.\n\n.. attention-viz::\n   :tokens: {stem}.tokens\n   :scores: {stem}.scores\n"
+            )
+            fragment = ours_fragment(tokens, scores)
+            raws.append(f"Figure {figure}.\n\n.. raw:: html\n\n   {fragment}\n")
+        (with_extension / f"page{page:03}.rst").write_text("\n".join(directives))
+        (with_raw / f"page{page:03}.rst").write_text("\n".join(raws))
+    return with_extension, with_raw
+
+
+def sphinx_build(project: Path, fresh: bool) -> tuple[float, str]:
+    """Wall time of a ``sphinx-build -b html`` process, and what it printed."""
+    command = [sys.executable, "-m", "sphinx", "-b", "html", str(project), str(project / "_build")]
+    start = time.perf_counter()
+    done = subprocess.run([*command, "-E"] if fresh else command, capture_output=True, text=True, check=True)
+    return time.perf_counter() - start, done.stdout
+
+
+def sphinx_rows(sizes: Sizes, folder: Path) -> list[Row]:
+    """A full build with the extension against the raw-HTML build, then an incremental rebuild."""
+    with_extension, with_raw = write_sphinx_projects(sizes, folder)
+    extension_time = min(sphinx_build(with_extension, fresh=True)[0] for _ in range(sizes.repeats))
+    raw_time = min(sphinx_build(with_raw, fresh=True)[0] for _ in range(sizes.repeats))
+    touched = with_extension / "data" / "p000f00.scores"
+    touched.write_text(touched.read_text())  # same content, new modification time
+    rebuild_time, printed = sphinx_build(with_extension, fresh=False)
+    changed = re.search(r"(\d+) added, (\d+) changed, (\d+) removed", printed)
+    reread = sum(int(number) for number in changed.groups()) if changed else -1
+    project = f"{sizes.pages} pages x {sizes.figures} x {sizes.tokens} tokens"
+    return [
+        Row(
+            "sphinx: full build vs raw html",
+            project,
+            seconds(extension_time),
+            seconds(raw_time),
+            extension_time / raw_time,
+            "≤ 1.15x",
+            extension_time / raw_time <= 1.15,
+        ),
+        Row(
+            f"sphinx: rebuild after touching 1 data file ({reread} page re-read)",
+            project,
+            seconds(rebuild_time),
+            seconds(extension_time),
+            rebuild_time / extension_time,
+            "1 page re-read",
+            reread == 1,
+        ),
+    ]
+
+
+def startup_rows(sizes: Sizes, folder: Path) -> list[Row]:
+    """sphinx-build of a one-page project with and without the (unused) extension."""
+    timings: dict[str, float] = {"with": float("inf"), "without": float("inf")}
+    checks, imported = {}, {}
+    for name, extensions in (("with", '["sphinxcontrib_attnviz"]'), ("without", "[]")):
+        project = folder / f"startup-{name}"
+        project.mkdir()
+        (project / "conf.py").write_text(f"extensions = {extensions}\n")
+        (project / "index.rst").write_text("Start-up\n========\n\nNo visualisation here.\n")
+        check = (
+            "import sys; from sphinx.cmd.build import build_main; "
+            f"build_main(['-q', '-E', '-b', 'html', {str(project)!r}, {str(project / '_build')!r}]); "
+            "print('matplotlib' in sys.modules)"
+        )
+        checks[name] = check
+        imported[name] = subprocess.run(
+            [sys.executable, "-c", check], check=True, capture_output=True, text=True
+        ).stdout.strip()
+    for _ in range(max(sizes.repeats, 5)):  # alternate, so both see the same machine
+        for name, check in checks.items():
+            elapsed = best_time(
+                lambda check=check: subprocess.run([sys.executable, "-c", check], check=True, capture_output=True), 1
+            )
+            timings[name] = min(timings[name], elapsed)
+    ratio = timings["with"] / timings["without"]
+    return [
+        Row(
+            f"start-up, extension unused (matplotlib imported: {imported['with']})",
+            "1 page",
+            seconds(timings["with"]),
+            seconds(timings["without"]),
+            ratio,
+            "no matplotlib",
+            imported["with"] == "False",
+        )
+    ]
+
+
+def seconds(value: float) -> str:
+    return f"{value * 1000:.1f} ms" if value < 1 else f"{value:.2f} s"
+
+
+def print_table(rows: list[Row]) -> None:
+    print("| measure | size | ours | reference | ratio | target | met |")
+    print("|---|---|---|---|---|---|---|")
+    for row in rows:
+        met = "yes" if row.met else "NO"
+        print(
+            f"| {row.measure} | {row.size} | {row.ours} | {row.reference} | {row.ratio:.2f}x | {row.target} | {met} |"
+        )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--smoke", action="store_true", help="tiny sizes, to check that the script runs")
+    args = parser.parse_args()
+    sizes = SMOKE if args.smoke else FULL
+    folder = Path(tempfile.mkdtemp(prefix="attnviz-bench-"))
+    try:
+        timing, weight = core_rows(sizes)
+        rows = timing + process_rows(sizes, folder) + weight + sphinx_rows(sizes, folder) + startup_rows(sizes, folder)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    print_table(rows)
+    return 0 if args.smoke or all(row.met for row in rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
