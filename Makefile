@@ -30,7 +30,7 @@ test: $(VENV)/.test-installed
 	$(BIN)/python -m pytest
 
 bench: $(VENV)/.docs-installed  # several minutes: the full benchmark table (docs/performance.rst)
-	$(BIN)/python benchmarks/bench.py
+	$(BIN)/python benchmarks/bench.py --rst docs/benchmark-results.txt
 
 screenshot: docs $(VENV)/.test-installed  # the README's picture, from the built docs (needs chromium)
 	$(BIN)/python scripts/readme_screenshot.py

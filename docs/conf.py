@@ -9,11 +9,13 @@ version = release = sphinxcontrib_attnviz.__version__
 
 extensions = ["myst_parser", "sphinxcontrib_attnviz"]
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
-exclude_patterns = ["_build", "_static"]
+exclude_patterns = ["_build", "benchmark-results.txt"]
 show_warning_types = True
 numfig = True
 
 html_theme = "alabaster"
+html_static_path = ["_static"]
+html_css_files = ["custom.css"]
 html_title = "sphinxcontrib-attnviz"
 
 # The subword markers the docs talk about, for pdflatex.

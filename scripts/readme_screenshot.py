@@ -11,20 +11,12 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from browser import launch
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = ROOT / "docs" / "_build" / "html" / "gallery.html"
 OUTPUT = ROOT / "docs" / "_static" / "readme.png"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 def main() -> int:
@@ -33,7 +25,7 @@ def main() -> int:
         return 2
     OUTPUT.parent.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        browser = launch(playwright)
         page = browser.new_page(viewport={"width": 1400, "height": 900}, device_scale_factor=1)
         page.goto(PAGE.as_uri())
         page.locator("figure.attnviz-figure").first.screenshot(path=str(OUTPUT))

@@ -36,7 +36,8 @@ class ScoreRow:
             return NotImplemented
         return self.label == other.label and np.array_equal(self.scores, other.scores)
 
-    __hash__ = None  # type: ignore[assignment]  (mutable-looking content: not hashable)
+    # equality compares the arrays' contents, so the rows are not hashable
+    __hash__ = None  # type: ignore[assignment]
 
 
 @dataclass(frozen=True)

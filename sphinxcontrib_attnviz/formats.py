@@ -200,7 +200,7 @@ def parse_pairs(text: str, source: str, separator: str | None = None, first_line
             raise DataError(f"expected a token, {what}, and a score: {line!r}", source, number)
         tokens.append(parts[0].strip())
         scores.append(parse_score(parts[1].strip(), source, number))
-    return TokenScores(tuple(tokens), (ScoreRow(None, tuple(scores)),))
+    return TokenScores(tuple(tokens), (ScoreRow(None, np.array(scores)),))
 
 
 def parse_csv(text: str, source: str) -> TokenScores:
@@ -228,5 +228,5 @@ def parse_csv(text: str, source: str) -> TokenScores:
         raise DataError("a header but no data", source)
     labels: list[str | None] = [None] if len(columns) == 1 else list(header[1:])
     return TokenScores(
-        tuple(tokens), tuple(ScoreRow(label, tuple(column)) for label, column in zip(labels, columns, strict=True))
+        tuple(tokens), tuple(ScoreRow(label, np.array(column)) for label, column in zip(labels, columns, strict=True))
     )

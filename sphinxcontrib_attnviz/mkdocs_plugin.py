@@ -92,7 +92,11 @@ class AttentionVizPlugin(BasePlugin[AttentionVizConfig]):
                 {"data": "data" in options, "tokens and scores": any(k in options for k in SOURCE_KEYS[1:])}
             )
             data = read_named_files(
-                *(options.get(key) for key in SOURCE_KEYS), resolve=lambda name: self.resolve(name, page, config)
+                data_file=options.get("data"),
+                tokens=options.get("tokens"),
+                text=options.get("text"),
+                scores=options.get("scores"),
+                resolve=lambda name: self.resolve(name, page, config),
             )
             chosen = {name: value for name, value in options.items() if name in OPTION_NAMES}
             fragment = render_html(visualize(data, parse_options(chosen, self.defaults())))
@@ -116,7 +120,8 @@ class AttentionVizPlugin(BasePlugin[AttentionVizConfig]):
     def resolve(self, name: str, page: Page, config: MkDocsConfig) -> tuple[str, Path]:
         """A path relative to the page (or to docs_dir with a leading ``/``), checked and watched."""
         docs_dir = Path(config.docs_dir).resolve()
-        base_dir = docs_dir if name.startswith("/") else Path(page.file.abs_src_path).parent
+        page_dir = Path(page.file.abs_src_path).parent if page.file.abs_src_path else docs_dir
+        base_dir = docs_dir if name.startswith("/") else page_dir
         path = (base_dir / name.lstrip("/")).resolve()
         if not path.is_relative_to(docs_dir):
             if not self.config.allow_outside_docs_dir:

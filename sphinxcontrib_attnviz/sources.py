@@ -27,7 +27,7 @@ def check_one_source(sources: dict[str, bool]) -> None:
 
 
 def read_named_files(
-    data_file: str | None, tokens: str | None, text: str | None, scores: str | None, resolve: Resolve
+    *, data_file: str | None, tokens: str | None, text: str | None, scores: str | None, resolve: Resolve
 ) -> TokenScores:
     """Read a data file, or a tokens file (``tokens`` or its old name ``text``) and a scores file."""
     if data_file:

@@ -11,6 +11,7 @@ import functools
 import http.server
 import os
 import re
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,16 +21,9 @@ from sphinx.cmd.build import build_main
 
 from pages import ROOTS
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+sys.path.insert(0, str(ROOTS.parent.parent / "scripts"))
+from browser import CHROMIUM, launch
+
 #: (html_theme, colour scheme the browser asks for); furo and pydata follow it by default.
 VARIANTS = [
     ("alabaster", "light"),
@@ -57,7 +51,7 @@ def browser() -> Iterator:
     except ImportError:
         require(False, "playwright is not installed")
     with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        launched = launch(playwright)
         yield launched
         launched.close()
 

@@ -107,8 +107,10 @@ class AttentionViz(SphinxDirective):
         if not self.state.document.settings.file_insertion_enabled:
             raise DataFileError("file insertion is disabled (file_insertion_enabled = False): no data file is read")
         return read_named_files(
-            self.arguments[0] if self.arguments else None,
-            *(self.options.get(name) if name in self.options else None for name in SOURCE_OPTIONS),
+            data_file=self.arguments[0] if self.arguments else None,
+            tokens=self.options.get("tokens"),
+            text=self.options.get("text"),
+            scores=self.options.get("scores"),
             resolve=self.resolve,
         )
 
@@ -126,8 +128,10 @@ class AttentionViz(SphinxDirective):
 
     def relative_source(self, source: str | None) -> str:
         """A source file's path relative to the source directory, as messages show it."""
-        path = Path(source) if source else self.env.doc2path(self.env.docname)
-        return path.relative_to(self.env.srcdir).as_posix() if is_within(path, Path(self.env.srcdir)) else str(path)
+        path = source or os.fspath(self.env.doc2path(self.env.docname))
+        if not is_within(path, self.env.srcdir):
+            return path
+        return Path(os.path.relpath(os.path.realpath(path), _real_directory(os.fspath(self.env.srcdir)))).as_posix()
 
     def resolve(self, filename: str) -> tuple[str, Path]:
         """The path as messages show it and the absolute path, as ``literalinclude`` resolves it.
