@@ -21,7 +21,15 @@ from mkdocs.structure.pages import Page
 
 from .errors import AttnvizError, DataFileError, OptionError
 from .fences import FencedBlock, replace_fenced_blocks
-from .options import DEFAULT_ALPHA, DEFAULT_CMAP, DEFAULT_DIVERGING_CMAP, OPTION_NAMES, Defaults, parse_options
+from .options import (
+    DEFAULT_ALPHA,
+    DEFAULT_CMAP,
+    DEFAULT_DIVERGING_CMAP,
+    OPTION_NAMES,
+    Defaults,
+    parse_alpha,
+    parse_options,
+)
 from .pages import stylesheet
 from .render.html import escape_text, render_html
 from .sources import check_one_source, read_named_files
@@ -57,8 +65,15 @@ def parse_block(block: FencedBlock) -> dict[str, str]:
             )
         if key in options:
             raise OptionError(f"line {number}: {key} is given twice")
-        options[key] = value.strip()
+        options[key] = _unquoted(value.strip())
     return options
+
+
+def _unquoted(value: str) -> str:
+    """A value without the quotes YAML habits put around it (``"[CLS], [SEP]"``)."""
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+        return value[1:-1]
+    return value
 
 
 class AttentionVizPlugin(BasePlugin[AttentionVizConfig]):
@@ -68,6 +83,12 @@ class AttentionVizPlugin(BasePlugin[AttentionVizConfig]):
         self.data_files: set[str] = set()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        """Add the stylesheet; a bad ``alpha`` option is a warning, and 1.0 is used instead."""
+        try:
+            parse_alpha(self.config.alpha)
+        except OptionError as error:
+            log.warning(f"plugin option alpha: {error.message}; using {DEFAULT_ALPHA}")
+            self.config.alpha = DEFAULT_ALPHA
         config.extra_css.append(CSS_URI)
         return config
 

@@ -62,6 +62,7 @@ def parse_options(raw: Mapping[str, str | float | bool | None], defaults: Defaul
         raise OptionError("center cannot be combined with vmin or vmax (a centred scale sets both)")
     if vmin is not None and vmax is not None and vmin >= vmax:
         raise OptionError(f"vmin ({vmin:g}) must be below vmax ({vmax:g})")
+    scale_ignore = frozenset(_comma_list(raw, "scale-ignore"))
     return VizOptions(
         cmap=_cmap(raw, defaults, centred=center is not None),
         alpha=parse_alpha(raw["alpha"]) if "alpha" in raw else defaults.alpha,
@@ -70,7 +71,7 @@ def parse_options(raw: Mapping[str, str | float | bool | None], defaults: Defaul
         center=center,
         legend=parse_flag("legend", raw["legend"]) if "legend" in raw else defaults.legend,
         subwords=_choice(raw, "subwords", SUBWORD_SCHEMES),
-        scale_ignore=frozenset(_comma_list(raw, "scale-ignore")),
+        scale_ignore=scale_ignore,
         rows=tuple(_comma_list(raw, "rows")) if "rows" in raw else None,
         classes=tuple(str(raw.get("class") or "").split()),
     )

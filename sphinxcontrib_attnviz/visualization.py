@@ -102,6 +102,9 @@ def visualize_lists(
 def _scale_columns(tokens: tuple[str, ...], ignored: frozenset[str]) -> np.ndarray:
     """Indices of the tokens that set the colour range."""
     columns = np.array([token not in ignored for token in tokens])
+    if ignored and columns.all():
+        listed = ", ".join(sorted(map(repr, ignored)))
+        raise OptionError(f"scale-ignore: none of {listed} occurs in the data, so it would change nothing")
     if not columns.any():
         raise OptionError("scale-ignore leaves out every token: nothing is left to set the colour range")
     return columns

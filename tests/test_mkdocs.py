@@ -118,3 +118,17 @@ def test_serve_rerenders_a_page_when_its_data_file_changes(tmp_path: Path) -> No
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_a_bad_default_fails_strict_and_quoted_values_work(tmp_path: Path) -> None:
+    project = copy_site("basic", tmp_path)
+    (project / "mkdocs.yml").write_text("site_name: t\nplugins:\n  - attention-viz:\n      alpha: -1\n")
+    run = mkdocs_build(project)
+    assert run.returncode != 0
+    assert "plugin option alpha: alpha must be a finite number >= 0, not -1; using 1.0" in run.stderr
+    (project / "mkdocs.yml").write_text("site_name: t\nplugins:\n  - attention-viz\n")
+    index = project / "docs" / "index.md"
+    index.write_text(index.read_text().replace("scale-ignore: [CLS], [SEP]", 'scale-ignore: "[CLS], [SEP]"'))
+    assert mkdocs_build(project).returncode == 0
+    layers = figures((project / "site" / "index.html").read_text(encoding="utf-8"))[1]
+    assert "clipped" in layers.spans[0].attrs["title"]  # [CLS] was left out of the scale

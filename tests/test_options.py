@@ -95,6 +95,9 @@ def test_scale_ignore_leaves_tokens_out_of_the_range() -> None:
     assert with_cls.rows[0].clipped.tolist() == [True, False, False]
     with pytest.raises(OptionError, match="leaves out every token"):
         visualize_lists(["[CLS]"], [1.0], scale_ignore="[CLS]")
+    with pytest.raises(OptionError, match=r"none of '\[PAD\]', '\[UNK\]' occurs in the data"):
+        visualize_lists(TOKENS, SCORES, scale_ignore="[PAD], [UNK]")
+    assert visualize_lists(TOKENS, SCORES, scale_ignore="[CLS], [PAD]", alpha=0).scale.vmax == 0.75
 
 
 @pytest.mark.parametrize(

@@ -40,11 +40,11 @@ CASES = {
     "unknown_rows": ("option", "rows: no row named 'z'; the rows are x, y"),
     "two_sources": (
         "option",
-        "more than one data source (a data file (.json, .tsv, .csv) and :tokens: and :scores: files)",
+        "more than one data source (a data file (.json, .tsv, .csv) and :tokens:/:scores: files)",
     ),
     "no_source": (
         "option",
-        "no data: give a data file (.json, .tsv, .csv), or :tokens: and :scores: files, or inline lines",
+        "no data: give a data file (.json, .tsv, .csv), or :tokens:/:scores: files, or inline lines",
     ),
     "unknown_suffix": ("file", "data/three.xlsx: unknown data format '.xlsx'; use one of .json, .tsv, .csv"),
     "broken_json": ("data", "data/broken.json:3: not valid JSON: Expecting property name enclosed in double quotes"),
@@ -144,3 +144,14 @@ def test_sphinx_build_exits_0_and_fails_only_under_strict_mode(rootdir: Path, tm
     assert lenient.returncode == 0, lenient.stderr
     assert lenient.stderr.count("WARNING: attention-viz:") == len(CASES)
     assert build("-W").returncode != 0
+
+
+@pytest.mark.sphinx(
+    "html", testroot="basic", srcdir="basic-bad-default-alpha", confoverrides={"attnviz_default_alpha": -1}
+)
+def test_a_bad_default_in_conf_is_a_typed_warning(app, warning) -> None:
+    app.build()
+    [line] = warning_lines(warning.getvalue())  # once, from conf.py, not once per figure
+    assert "WARNING: conf.py: attnviz_default_alpha: alpha must be a finite number >= 0, not -1" in line
+    assert line.endswith("; using 1.0 [attnviz.config]")
+    assert len(figures(read_output(app.outdir, "index.html"))) == 2  # drawn with the default 1.0

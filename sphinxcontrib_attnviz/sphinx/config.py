@@ -4,10 +4,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..options import DEFAULT_ALPHA, DEFAULT_CMAP, DEFAULT_DIVERGING_CMAP
+from sphinx.util import logging
+
+from ..errors import OptionError
+from ..options import DEFAULT_ALPHA, DEFAULT_CMAP, DEFAULT_DIVERGING_CMAP, parse_alpha
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
+    from sphinx.config import Config
+
+logger = logging.getLogger(__name__)
 
 #: name, default, types; all are baked into doctrees, so changing one re-reads every page.
 CONFIG_VALUES: tuple[tuple[str, Any, tuple[type, ...]], ...] = (
@@ -23,3 +29,15 @@ def add_config_values(app: Sphinx) -> None:
     """Register every ``attnviz_*`` value with Sphinx."""
     for name, default, types in CONFIG_VALUES:
         app.add_config_value(name, default, "env", types=types)
+
+
+def check_config(app: Sphinx, config: Config) -> None:
+    """On ``config-inited``: a bad ``attnviz_default_alpha`` is one typed warning, and the
+    default 1.0 is used instead. (Sphinx itself checks the values' types.)"""
+    try:
+        parse_alpha(config.attnviz_default_alpha)
+    except OptionError as error:
+        logger.warning(
+            f"conf.py: attnviz_default_alpha: {error.message}; using {DEFAULT_ALPHA}", type="attnviz", subtype="config"
+        )
+        config.attnviz_default_alpha = DEFAULT_ALPHA

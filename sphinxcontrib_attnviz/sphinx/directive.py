@@ -97,7 +97,7 @@ class AttentionViz(SphinxDirective):
         check_one_source(
             {
                 "a data file (.json, .tsv, .csv)": bool(self.arguments),
-                ":tokens: and :scores: files": any(name in self.options for name in SOURCE_OPTIONS),
+                ":tokens:/:scores: files": any(name in self.options for name in SOURCE_OPTIONS),
                 "inline lines": bool(self.content),
             }
         )

@@ -8,7 +8,7 @@ from typing import Any
 from sphinx.application import Sphinx
 
 from .. import __version__
-from .config import add_config_values
+from .config import add_config_values, check_config
 from .directive import AttentionViz
 from .nodes import attention_viz, depart_text_like, visit_html, visit_latex, visit_text_like
 
@@ -35,5 +35,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
         texinfo=text_like,
     )
     app.add_directive("attention-viz", AttentionViz)
+    app.connect("config-inited", check_config)
     app.connect("builder-inited", add_css_for_html)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}
