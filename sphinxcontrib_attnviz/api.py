@@ -1,8 +1,10 @@
 """The Python API: the same pictures as the directive, from in-memory data.
 
-Scores may be lists, NumPy arrays or PyTorch tensors (read through ``.detach()``,
-``.cpu()`` and ``.numpy()``, so torch is never imported here), one row or several:
-a 2-D array is one row per line, a mapping names its rows.
+Scores may be lists, NumPy arrays, or tensors and arrays of any library and dtype
+(PyTorch, bfloat16 included, on any device; JAX, CuPy through DLPack; anything with
+``__array__``), read by :func:`~sphinxcontrib_attnviz.arrays.as_float_array` without
+importing those libraries; one row or several: a 2-D array is one row per line, a
+mapping names its rows.
 """
 
 from __future__ import annotations
@@ -10,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-import numpy as np
-
+from .arrays import as_float_array
+from .errors import DataError
 from .render.html import render_html as html_fragment
 from .render.latex import render_latex
 from .render.text import render_text
@@ -24,22 +26,16 @@ def as_rows(scores: ScoresLike) -> list[float] | dict[str, list[float]]:
     """One list of floats, or row labels -> lists, from lists, arrays, tensors or mappings."""
     if isinstance(scores, Mapping):
         return {str(label): _as_vector(values) for label, values in scores.items()}
-    array = _as_array(scores)
+    array = as_float_array(scores)
     if array.ndim == 2:
         return {f"row {index + 1}": row.tolist() for index, row in enumerate(array)}
     return _as_vector(array)
 
 
-def _as_array(values: Any) -> np.ndarray:
-    if hasattr(values, "detach") and hasattr(values, "cpu"):  # a torch tensor, without importing torch
-        values = values.detach().cpu().numpy()
-    return np.asarray(values, dtype=np.float64)
-
-
 def _as_vector(values: Any) -> list[float]:
-    array = _as_array(values)
+    array = as_float_array(values)
     if array.ndim != 1:
-        raise ValueError(f"a row of scores must be one-dimensional, not of shape {array.shape}")
+        raise DataError(f"a row of scores must be one-dimensional, not of shape {array.shape}")
     return array.tolist()
 
 
@@ -59,8 +55,10 @@ class AttentionViz:
         """The HTML fragment (a ``div.attnviz``), as the Sphinx directive writes it."""
         return html_fragment(self.visualization)
 
-    def to_latex(self) -> str:
-        return render_latex(self.visualization)
+    def to_latex(self, engine: str = "pdflatex") -> str:
+        """The LaTeX fragment for ``engine`` (pdflatex writes characters it cannot
+        typeset as code-point markers; xelatex and lualatex keep them)."""
+        return render_latex(self.visualization, engine)
 
     def to_text(self) -> str:
         return render_text(self.visualization)

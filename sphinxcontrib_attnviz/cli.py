@@ -22,7 +22,7 @@ from .formats import parse_token_score_texts, parse_tsv, read_data_file, read_to
 from .options import DEFAULT_ALPHA, DEFAULT_CMAP, SUBWORD_SCHEMES, parse_options
 from .pages import html_page, latex_document
 from .render.html import iter_html
-from .render.latex import render_latex
+from .render.latex import ENGINES, latex_fragment, unsupported_message
 from .render.text import render_text
 from .visualization import Visualization, visualize
 
@@ -67,6 +67,9 @@ def build_parser() -> OneLineErrorParser:
     layout.add_argument("--class", dest="classes", help="extra classes on the root element")
     output = parser.add_argument_group("output")
     output.add_argument("--format", choices=("html", "latex", "text"), default="html", help="default: html")
+    output.add_argument(
+        "--latex-engine", choices=ENGINES, default="pdflatex", help="latex: the engine the document is for (default: pdflatex)"
+    )
     output.add_argument("--fragment", action="store_true", help="html/latex: only the visualisation, not a whole page")
     output.add_argument("--title", default="Token scores", help="the page's title (default: Token scores)")
     output.add_argument("-o", "--output", help="write to this file instead of standard output")
@@ -120,8 +123,11 @@ def render(viz: Visualization, args: argparse.Namespace) -> Iterator[str]:
     if args.format == "text":
         yield render_text(viz)
     elif args.format == "latex":
-        fragment = render_latex(viz)
-        yield fragment if args.fragment else latex_document(fragment, args.title)
+        fragment = latex_fragment(viz, args.latex_engine)
+        if fragment.unsupported:
+            remedy = "--latex-engine xelatex or lualatex"
+            print(f"{PROGRAM}: warning: {unsupported_message(fragment.unsupported, args.latex_engine, remedy)}", file=sys.stderr)
+        yield fragment.source if args.fragment else latex_document(fragment.source, args.title, args.latex_engine)
     elif args.fragment:
         yield from iter_html(viz)
         yield "\n"

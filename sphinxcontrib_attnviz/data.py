@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -42,10 +42,16 @@ class ScoreRow:
 
 @dataclass(frozen=True)
 class TokenScores:
-    """Tokens and rows of scores: every row as long as the tokens, every score finite."""
+    """Tokens and rows of scores: every row as long as the tokens, every score finite.
+
+    Data cut from an original text also has that ``text`` and each token's character
+    span in it, ``offsets`` (``[start, end)`` per token).
+    """
 
     tokens: tuple[str, ...]
     rows: tuple[ScoreRow, ...]
+    text: str | None = None
+    offsets: tuple[tuple[int, int], ...] | None = None
 
     @property
     def scores(self) -> np.ndarray:
@@ -69,6 +75,32 @@ class TokenScores:
             raise DataError("no rows of scores", source)
         return cls(tokens, rows)
 
+    @classmethod
+    def checked_offsets(
+        cls,
+        text: str,
+        offsets: Sequence[Sequence[int]],
+        scores: Sequence[float] | Mapping[str, Sequence[float]],
+        tokens: Sequence[str] | None = None,
+        source: str | None = None,
+    ) -> TokenScores:
+        """Build a record from an original text and each token's span in it (what Hugging
+        Face tokenizers return with ``return_offsets_mapping=True``), checking the spans
+        (:func:`~.display.display_offsets` says how) and, as :meth:`checked`, the scores.
+
+        ``tokens`` default to the spans' text.
+        """
+        from .display import display_offsets
+
+        if not isinstance(text, str):
+            raise DataError(f"the text must be a string, not {type(text).__name__}", source)
+        if tokens is not None and len(tokens) != len(offsets):
+            raise DataError(f"{len(tokens)} tokens but {len(offsets)} offsets; the counts must be equal", source)
+        display_offsets(text, offsets, tokens, source)  # raises a DataError for a bad span
+        spans = tuple((int(start), int(end)) for start, end in offsets)
+        names = tokens if tokens is not None else [text[start:end] for start, end in spans]
+        return replace(cls.checked(names, scores, source), text=text, offsets=spans)
+
     def select_rows(self, labels: Sequence[str]) -> TokenScores:
         """The rows named in ``labels``, in that order."""
         by_label = {row.label: row for row in self.rows if row.label is not None}
@@ -77,7 +109,7 @@ class TokenScores:
         unknown = [label for label in labels if label not in by_label]
         if unknown:
             raise OptionError(f"rows: no row named {', '.join(map(repr, unknown))}; the rows are {', '.join(by_label)}")
-        return TokenScores(self.tokens, tuple(by_label[label] for label in labels))
+        return replace(self, rows=tuple(by_label[label] for label in labels))
 
 
 def _checked_row(label: str | None, values: Sequence[float], tokens: tuple[str, ...], source: str | None) -> ScoreRow:

@@ -162,21 +162,33 @@ def read_data_file(path: str | Path, source: str | None = None) -> TokenScores:
 
 
 def parse_json(text: str, source: str) -> TokenScores:
-    """``{"tokens": [...], "scores": [...] or {"label": [...], ...}}``; other keys are ignored."""
+    """``{"tokens": [...], "scores": [...] or {"label": [...], ...}}``, or with the original
+    text and each token's span, ``{"text": "...", "offsets": [[0, 3], ...], "scores": ...}``
+    (``"tokens"`` optional there); other keys are ignored."""
     try:
         document = json.loads(text)
     except json.JSONDecodeError as error:
         raise DataError(f"not valid JSON: {error.msg}", source, error.lineno) from None
-    if not isinstance(document, dict) or "tokens" not in document or "scores" not in document:
-        raise DataError('expected an object with "tokens" and "scores"', source)
-    tokens, scores = document["tokens"], document["scores"]
-    if not isinstance(tokens, list) or not all(isinstance(token, str) for token in tokens):
+    with_offsets = isinstance(document, dict) and "offsets" in document
+    needed = ("text", "offsets", "scores") if with_offsets else ("tokens", "scores")
+    if not isinstance(document, dict) or any(key not in document for key in needed):
+        expected = '"text", "offsets" and "scores"' if with_offsets else '"tokens" and "scores"'
+        raise DataError(f"expected an object with {expected}", source)
+    tokens, scores = document.get("tokens"), document["scores"]
+    if (tokens is not None or not with_offsets) and (
+        not isinstance(tokens, list) or not all(isinstance(token, str) for token in tokens)
+    ):
         raise DataError('"tokens" must be a list of strings', source)
     if isinstance(scores, dict):
         if not all(isinstance(row, list) for row in scores.values()):
             raise DataError('every row in "scores" must be a list of numbers', source)
     elif not isinstance(scores, list):
         raise DataError('"scores" must be a list of numbers or an object of named lists', source)
+    if with_offsets:
+        offsets = document["offsets"]
+        if not isinstance(offsets, list):
+            raise DataError('"offsets" must be a list of [start, end] pairs', source)
+        return TokenScores.checked_offsets(document["text"], offsets, scores, tokens, source)
     return TokenScores.checked(tokens, scores, source)
 
 

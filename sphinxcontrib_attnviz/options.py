@@ -10,12 +10,12 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from .display import SCHEMES as SUBWORD_SCHEMES
 from .errors import OptionError
 
 DEFAULT_CMAP = "BuGn"
 DEFAULT_DIVERGING_CMAP = "RdBu_r"
 DEFAULT_ALPHA = 1.0
-SUBWORD_SCHEMES = ("none", "wordpiece", "bpe", "sentencepiece")
 _TRUE = {"", "true", "yes", "on", "1"}
 _FALSE = {"false", "no", "off", "0"}
 

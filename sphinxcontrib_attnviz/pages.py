@@ -8,7 +8,7 @@ from functools import cache
 from importlib.resources import files
 
 from .render.html import escape_text
-from .render.latex import escape_latex
+from .render.latex_text import escape_latex
 
 
 @cache
@@ -32,9 +32,15 @@ def html_page(fragment: Iterable[str], title: str) -> Iterator[str]:
     yield "\n</main>\n</body>\n</html>\n"
 
 
-def latex_document(fragment: str, title: str) -> str:
-    """A complete pdflatex document showing ``fragment``."""
+def latex_document(fragment: str, title: str, engine: str = "pdflatex") -> str:
+    """A complete document showing ``fragment``, for ``engine``: pdflatex (and pLaTeX)
+    with T1 fonts and UTF-8 input; the Unicode engines with fontspec."""
+    if engine in ("pdflatex", "platex"):
+        fonts = "\\usepackage[T1]{fontenc}\n\\usepackage[utf8]{inputenc}\n"
+    else:
+        fonts = "\\usepackage{fontspec}\n"
+    title_source = escape_latex(title, "pdflatex" if engine in ("pdflatex", "platex") else "xelatex").source
     return (
-        "\\documentclass{article}\n\\usepackage[T1]{fontenc}\n\\usepackage[utf8]{inputenc}\n\\usepackage{xcolor}\n"
-        f"\\begin{{document}}\n\\section*{{{escape_latex(title)}}}\n{fragment}\\end{{document}}\n"
+        f"\\documentclass{{article}}\n{fonts}\\usepackage{{xcolor}}\n"
+        f"\\begin{{document}}\n\\section*{{{title_source}}}\n{fragment}\\end{{document}}\n"
     )

@@ -9,10 +9,10 @@ import numpy as np
 
 from . import colors
 from .data import TokenScores
+from .display import TokenDisplay, display_offsets, display_tokens
 from .errors import OptionError
 from .options import VizOptions, parse_options
 from .scale import ColourScale, choose_scale
-from .subwords import split_pieces
 
 #: How many colours of the colormap a legend's gradient samples.
 LEGEND_STOPS = 17
@@ -54,13 +54,17 @@ class Visualization:
     """Everything a renderer needs, whatever the output format."""
 
     tokens: tuple[str, ...]  # as in the data
-    pieces: tuple[str, ...]  # as shown: subword markers removed
-    joins: tuple[bool, ...]  # True where a piece continues the previous word (no space before it)
+    display: TokenDisplay  # what each token shows, and what is drawn between them
     rows: tuple[ColouredRow, ...]
     cmap: str
     scale: ColourScale
     legend: Legend | None = None
     classes: tuple[str, ...] = ()
+
+    @property
+    def pieces(self) -> tuple[str, ...]:
+        """Each token's display text."""
+        return self.display.texts
 
 
 def visualize(data: TokenScores, options: VizOptions | None = None) -> Visualization:
@@ -75,11 +79,9 @@ def visualize(data: TokenScores, options: VizOptions | None = None) -> Visualiza
         data = data.select_rows(options.rows)
     matrix = np.array([row.scores for row in data.rows], dtype=np.float64)
     scale = choose_scale(matrix[:, _scale_columns(data.tokens, options.scale_ignore)].ravel(), options)
-    pieces, joins = split_pieces(data.tokens, options.subwords)
     return Visualization(
         tokens=data.tokens,
-        pieces=pieces,
-        joins=joins,
+        display=token_display(data, options.subwords),
         rows=tuple(
             _colour_row(row.label, scores, scale, palette) for row, scores in zip(data.rows, matrix, strict=True)
         ),
@@ -97,6 +99,16 @@ def visualize_lists(
     (``scale_ignore`` may be written with an underscore)."""
     spelled = {name.replace("_", "-"): value for name, value in options.items()}
     return visualize(TokenScores.checked(tokens, scores), parse_options(spelled))
+
+
+def token_display(data: TokenScores, scheme: str) -> TokenDisplay:
+    """What the tokens show: cut from the original text where the data has offsets,
+    decoded under ``scheme`` otherwise."""
+    if data.offsets is not None:
+        if scheme != "none":
+            raise OptionError(f"subwords: {scheme} does not apply to data with offsets, which shows the text itself")
+        return display_offsets(data.text or "", data.offsets, data.tokens)
+    return display_tokens(data.tokens, scheme)
 
 
 def _scale_columns(tokens: tuple[str, ...], ignored: frozenset[str]) -> np.ndarray:

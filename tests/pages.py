@@ -27,12 +27,18 @@ class TokenSpan:
         return {key.strip(): value.strip() for key, value in pairs}
 
 
+#: Elements that lay tokens out: a word's pieces, plain text between tokens, a line break.
+LAYOUT = {("span", "attnviz-word"), ("span", "attnviz-gap"), ("br", "")}
+
+
 @dataclass
 class Figure:
     classes: list[str]
     spans: list[TokenSpan] = field(default_factory=list)
     row_starts: list[int] = field(default_factory=list)  # index in spans where each attnviz-row starts
     nested_tags: list[str] = field(default_factory=list)
+    words: list[list[int]] = field(default_factory=list)  # the token indices of each span.attnviz-word
+    shown: list[str] = field(default_factory=list)  # each row's text as shown: tokens, text between them, breaks
     html: str = ""
 
     @property
@@ -56,6 +62,8 @@ class _FigureParser(HTMLParser):
         self._depth = 0  # open elements inside the current figure
         self._span: TokenSpan | None = None
         self._start = 0
+        self._in_word = False
+        self._skip_depth = 0  # inside a label or the legend: not part of the shown text
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = {name: value or "" for name, value in attrs}
@@ -66,9 +74,22 @@ class _FigureParser(HTMLParser):
                 self._span.nested_tags.append(tag)
             elif tag == "div" and "attnviz-row" in values.get("class", "").split():
                 figure.row_starts.append(len(figure.spans))
+                figure.shown.append("")
             elif tag == "span" and "attnviz-token" in values.get("class", "").split():
                 self._span = TokenSpan(values)
                 figure.spans.append(self._span)
+                if self._in_word:
+                    figure.words[-1].append(len(figure.spans) - 1)
+            elif (tag, values.get("class", "")) in LAYOUT:
+                if tag == "br":
+                    self._depth -= 1  # a void element: no end tag follows
+                    self._add_shown("\n")
+                if values.get("class") == "attnviz-word":
+                    figure.words.append([])
+                    self._in_word = True
+            elif "attnviz-label" in values.get("class", "").split() or "attnviz-legend" in values.get("class", ""):
+                self._skip_depth = self._depth
+                figure.nested_tags.append(tag)
             else:
                 figure.nested_tags.append(tag)
         elif tag == "div" and "attnviz" in values.get("class", "").split():
@@ -79,9 +100,13 @@ class _FigureParser(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if not self._depth:
             return
+        if self._skip_depth and self._depth == self._skip_depth:
+            self._skip_depth = 0
         self._depth -= 1
         if self._span is not None and not self._span.nested_tags and tag == "span":
             self._span = None
+        elif tag == "span" and self._span is None:
+            self._in_word = False
         if not self._depth:
             self._span = None
             self.figures[-1].html = self.rawdata[self._start : self._offset() + len(f"</{tag}>")]
@@ -89,6 +114,14 @@ class _FigureParser(HTMLParser):
     def handle_data(self, data: str) -> None:
         if self._span is not None:
             self._span.text += data
+        if self._depth and not self._skip_depth:
+            self._add_shown(data)
+
+    def _add_shown(self, text: str) -> None:
+        figure = self.figures[-1]
+        if not figure.shown:
+            figure.shown.append("")
+        figure.shown[-1] += text
 
     def _offset(self) -> int:
         line, column = self.getpos()

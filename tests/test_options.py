@@ -18,7 +18,7 @@ from sphinxcontrib_attnviz.options import parse_options
 from sphinxcontrib_attnviz.render.latex import render_latex
 from sphinxcontrib_attnviz.render.text import render_text
 from sphinxcontrib_attnviz.scale import ColourScale, centred_range
-from sphinxcontrib_attnviz.subwords import split_pieces
+from sphinxcontrib_attnviz.display import display_tokens
 from sphinxcontrib_attnviz.visualization import visualize_lists
 
 TOKENS = ["[CLS]", "new york", "is", "great", "!", "[SEP]"]
@@ -125,7 +125,8 @@ def test_scale_ignore_leaves_tokens_out_of_the_range() -> None:
     ],
 )
 def test_subword_schemes(scheme: str, tokens: list[str], pieces: list[str], joins: list[int]) -> None:
-    assert split_pieces(tokens, scheme) == (tuple(pieces), tuple(bool(j) for j in joins))
+    display = display_tokens(tokens, scheme)
+    assert (display.texts, display.joins) == (tuple(pieces), tuple(bool(j) for j in joins))
 
 
 def test_subword_pieces_keep_their_own_colours_and_join_without_space() -> None:
@@ -175,7 +176,7 @@ def test_classes_join_the_root() -> None:
         ({"vmin": "1", "vmax": "0"}, r"vmin \(1\) must be below vmax \(0\)"),
         ({"center": "0", "vmin": "-1"}, "center cannot be combined with vmin or vmax"),
         ({"legend": "maybe"}, "legend must be true or false"),
-        ({"subwords": "morse"}, "subwords must be one of none, wordpiece, bpe, sentencepiece, not 'morse'"),
+        ({"subwords": "morse"}, "subwords must be one of none, wordpiece, bpe, sentencepiece, auto, not 'morse'"),
         ({"rows": " , "}, "rows needs a comma-separated list"),
         ({"colour": "red"}, "unknown option colour"),
     ],

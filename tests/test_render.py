@@ -50,7 +50,7 @@ def test_title_has_four_significant_digits() -> None:
     assert [span.attrs["title"] for span in figure.spans] == ["0.2670", "1.235e+06", "-0.0001235"]
 
 
-def test_carriage_return_and_nul_survive_a_browser_parse() -> None:
+def test_carriage_return_and_nul_show_as_control_pictures() -> None:
     html = render_html(["a\rb", "c\x00d"], [1.0, 2.0])
-    assert "&#13;" in html and "\x00" not in html
-    assert figures(html)[0].tokens == ["a\rb", "c\ufffdd"]
+    assert "\r" not in html and "\x00" not in html
+    assert figures(html)[0].tokens == ["a\u240db", "c\u2400d"]

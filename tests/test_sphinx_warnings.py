@@ -34,7 +34,7 @@ CASES = {
     "empty_cmap": ("option", "cmap needs a colormap name"),
     "vmin_text": ("option", "vmin must be a number, not 'low'"),
     "center_with_vmax": ("option", "center cannot be combined with vmin or vmax"),
-    "unknown_subwords": ("option", "subwords must be one of none, wordpiece, bpe, sentencepiece, not 'morse'"),
+    "unknown_subwords": ("option", "subwords must be one of none, wordpiece, bpe, sentencepiece, auto, not 'morse'"),
     "bad_legend": ("option", "legend must be true or false (or given with no value), not 'maybe'"),
     "scale_ignore_all": ("option", "scale-ignore leaves out every token"),
     "unknown_rows": ("option", "rows: no row named 'z'; the rows are x, y"),

@@ -1,40 +1,46 @@
 """The HTML fragment: one ``div.attnviz`` of coloured, escaped token spans.
 
 No ``<script>``, no ``<style>`` element, no external URL: colours are inline styles,
-scores are tooltips (``title``), and every token is escaped as text. A single unnamed
-row's spans sit directly in the root; named rows each get a ``div.attnviz-row`` with
-a ``span.attnviz-label``. Labels and legend text take the page's own text colour.
+scores are tooltips (``title``), and every token is escaped as text. Tokens show their
+display text (:mod:`..display`): the pieces of one word sit in one ``span.attnviz-word``
+with nothing between them, a token that holds a newline is followed by ``<br>``, and
+text between tokens (with offsets) is plain. A single unnamed row's spans sit directly
+in the root; named rows each get a ``div.attnviz-row`` with a ``span.attnviz-label``.
+Labels and legend text take the page's own text colour.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from functools import cache
 from html import escape
 
 import numpy as np
 
 from ..colors import Palette
+from ..display import TokenDisplay, plain
 from ..visualization import ColouredRow, Legend, Visualization
 from . import format_bound, format_scores
 
 ROOT_CLASS = "attnviz"
 TOKEN_CLASS = "attnviz-token"
+WORD_OPEN = '<span class="attnviz-word">'
+LINE_BREAK = "<br>"
 
-#: Beyond ``html.escape``: a raw CR would be read as LF, and NUL cannot stand in
-#: HTML text at all (browsers drop it), so it is shown as U+FFFD.
-_TEXT_EXTRAS = str.maketrans({"\r": "&#13;", "\x00": "&#xfffd;"})
-
-
-_SPECIAL = re.compile("[&<>\"'\r\x00]")
+#: Beyond ``html.escape``: a raw CR would be read as LF.
+_TEXT_EXTRAS = str.maketrans({"\r": "&#13;"})
+_SPECIAL = re.compile("[&<>\"'\r\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]")
 
 
 def escape_text(text: str) -> str:
-    """``text`` escaped so that a browser shows it verbatim, in element text or an attribute."""
+    """``text`` escaped so that a browser shows it verbatim, in element text or an
+    attribute; control characters are shown by their visible stand-ins (never raw,
+    which XHTML does not allow)."""
     if not _SPECIAL.search(text):
         return text
-    return escape(text, quote=True).translate(_TEXT_EXTRAS)
+    return escape(plain(text), quote=True).translate(_TEXT_EXTRAS)
 
 
 #: Tokens per piece of output when the fragment is written out in pieces (see iter_html).
@@ -51,15 +57,19 @@ def iter_html(viz: Visualization, classes: Iterable[str] = ()) -> Iterator[str]:
     """The fragment in pieces of at most CHUNK tokens, to write a long text without
     holding the whole page in memory."""
     class_attribute = escape_text(" ".join([ROOT_CLASS, *viz.classes, *classes]))
-    yield f'<div class="{class_attribute}">'
+    display = viz.display
+    detected = f' title="subwords: {display.scheme} (detected from the tokens)"' if display.detected else ""
+    yield f'<div class="{class_attribute}"{detected}>'
     bare = len(viz.rows) == 1 and viz.rows[0].label is None
-    closings = span_closings(viz.pieces)
+    layout = Layout.of(display)
     for row in viz.rows:
         if not bare:
             label = f'<span class="attnviz-label">{escape_text(row.label)}</span> ' if row.label is not None else ""
             yield f'<div class="attnviz-row">{label}'
-        for start in range(0, len(viz.pieces), CHUNK):
-            yield token_spans(viz, row, start, start + CHUNK, closings)
+        for start in range(0, len(display), CHUNK):
+            yield token_spans(row, layout, start, start + CHUNK)
+        if layout.tail:
+            yield layout.tail
         if not bare:
             yield "</div>"
     if viz.legend:
@@ -67,40 +77,95 @@ def iter_html(viz: Visualization, classes: Iterable[str] = ()) -> Iterator[str]:
     yield "</div>"
 
 
-def span_closings(pieces: Iterable[str]) -> dict[str, str]:
-    """Each distinct token's escaped text and closing tag, escaped once however often it occurs."""
-    return {piece: f'">{escape_text(piece)}</span>' for piece in set(pieces)}
+@dataclass(frozen=True, eq=False)
+class Layout:
+    """The markup around each token, worked out once for every row: whether a space comes
+    before it, what else opens before it (plain text between tokens, a word's span) and
+    what closes after it (a word's span, a line break), and its escaped text.
+
+    ``before`` and ``after`` are sparse (index -> markup): a text without subwords,
+    breaks or gaps has none.
+    """
+
+    spaced: np.ndarray
+    before: dict[int, str]
+    after: dict[int, str]
+    texts: tuple[str, ...]
+    closings: dict[str, str]
+    notes: dict[int, str]
+    tail: str
+
+    @property
+    def size(self) -> int:
+        return len(self.texts)
+
+    @classmethod
+    def of(cls, display: TokenDisplay) -> Layout:
+        separators = display.separators()
+        spaced = np.fromiter((separator == " " for separator in separators), dtype=bool, count=len(separators))
+        before = {index: _gap_html(separators[index]) for index in np.flatnonzero(~spaced).tolist() if separators[index]}
+        after: dict[int, str] = {}
+        if any(display.joins):
+            firsts, lasts = display.word_edges()
+            for index in [index for index, first in enumerate(firsts) if first]:
+                before[index] = (" " if spaced[index] else before.get(index, "")) + WORD_OPEN
+                spaced[index] = False
+            after.update((index, "</span>") for index, last in enumerate(lasts) if last)
+        for index, text in enumerate(display.texts):
+            if text.endswith("\n"):
+                after[index] = after.get(index, "") + LINE_BREAK
+        return cls(
+            spaced=spaced,
+            before=before,
+            after=after,
+            texts=display.texts,
+            closings={text: f'">{escape_text(text.removesuffix(chr(10)))}</span>' for text in set(display.texts)},
+            notes=display.notes,
+            tail=_gap_html(display.tail) if display.tail else "",
+        )
 
 
-def token_spans(
-    viz: Visualization,
-    row: ColouredRow,
-    start: int = 0,
-    stop: int | None = None,
-    closings: dict[str, str] | None = None,
-) -> str:
-    """The spans of tokens ``start`` to ``stop``, a space before each one that starts a word.
+def _gap_html(gap: str) -> str:
+    """Plain text between tokens, as it is: spaces kept, newlines as line breaks."""
+    if gap == " ":
+        return gap
+    return '<span class="attnviz-gap">' + escape_text(gap).replace("\n", LINE_BREAK) + "</span>"
+
+
+def token_spans(row: ColouredRow, layout: Layout, start: int = 0, stop: int | None = None) -> str:
+    """The spans of tokens ``start`` to ``stop`` with what the layout puts around them.
 
     Built column by column, so that a long text costs little more than one string per
     token: span openings come from a table per palette entry (with and without the space
     before), the scores are formatted as one array, and each distinct token is escaped once.
     """
-    stop = len(viz.pieces) if stop is None else min(stop, len(viz.pieces))
+    stop = layout.size if stop is None else min(stop, layout.size)
     openings = _span_openings(row.palette)
-    continues = np.fromiter(viz.joins[start:stop], dtype=bool, count=stop - start)
-    if start == 0:
-        continues[0] = True  # nothing before the first token
-    heads = openings[row.colour_index[start:stop] + np.where(continues, 0, len(row.palette.backgrounds))]
+    heads = openings[row.colour_index[start:stop] + np.where(layout.spaced[start:stop], len(row.palette.backgrounds), 0)]
     titles = format_scores(row.scores[start:stop])
     for offset in np.flatnonzero(row.clipped[start:stop]).tolist():
         titles[offset] += CLIPPED_NOTE
-    pieces = viz.pieces[start:stop]
-    closings = closings if closings is not None else span_closings(pieces)
-    parts: list[str] = [""] * (3 * len(pieces))
+    texts = layout.texts[start:stop]
+    parts: list[str] = [""] * (3 * len(texts))
     parts[0::3] = heads.tolist()
     parts[1::3] = titles
-    parts[2::3] = map(closings.__getitem__, pieces)
+    parts[2::3] = map(layout.closings.__getitem__, texts)
+    for index, note in _within(layout.notes, start, stop):
+        parts[3 * index + 1] += f" ({note})"
+    for index, markup in _within(layout.before, start, stop):
+        parts[3 * index] = markup + parts[3 * index]
+    for index, markup in _within(layout.after, start, stop):
+        parts[3 * index + 2] += markup
     return "".join(parts)
+
+
+def _within(sparse: dict[int, str], start: int, stop: int) -> Iterator[tuple[int, str]]:
+    """The entries of ``sparse`` from ``start`` to ``stop``, indexed from ``start``."""
+    if not sparse:
+        return
+    for index in range(start, stop) if len(sparse) > stop - start else sorted(sparse):
+        if start <= index < stop and index in sparse:
+            yield index - start, sparse[index]
 
 
 @cache

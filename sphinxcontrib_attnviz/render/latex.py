@@ -1,79 +1,116 @@
 """LaTeX: each token a ``\\colorbox`` with its text colour set, row labels, a legend.
 
-Needs only ``xcolor`` (which ``sphinx.sty`` loads). Lines may break between words,
-never inside one; subword pieces of one word sit box against box. Text goes through
-``escape``: Sphinx passes its own translator's, which also handles non-ASCII text.
+Needs only ``xcolor`` (which ``sphinx.sty`` loads). Tokens show their display text
+(:mod:`..display`). Lines may break between words, never inside one: the pieces of one
+word sit in one ``\\mbox``, box against box (the inner edges give back ``\\fboxsep``), and
+a token that holds a newline ends the line (``\\newline``). Text goes through
+:func:`.latex_text.escape_latex`: specials escaped, TeX ligatures broken, and under
+pdflatex each character it cannot typeset written as a visible code-point marker; the
+fragment says which characters those were, so that a front can warn.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from dataclasses import dataclass, field
 
+from ..display import TokenDisplay
 from ..visualization import ColouredRow, Legend, Visualization
 from . import format_bound
+from .latex_text import ENGINES as TEXT_ENGINES
+from .latex_text import escape_latex
 
-_SPECIALS = {
-    "\\": r"\textbackslash{}",
-    "{": r"\{",
-    "}": r"\}",
-    "$": r"\$",
-    "&": r"\&",
-    "#": r"\#",
-    "^": r"\textasciicircum{}",
-    "_": r"\_",
-    "%": r"\%",
-    "~": r"\textasciitilde{}",
-    "<": r"\textless{}",
-    ">": r"\textgreater{}",
-    "|": r"\textbar{}",
-    '"': r"\textquotedbl{}",
-    "'": r"\textquotesingle{}",
-    "`": r"\textasciigrave{}",
-}
-_SPECIALS_TABLE = str.maketrans(_SPECIALS)
+#: The engines Sphinx's ``latex_engine`` names. pLaTeX reads text as pdflatex does;
+#: upLaTeX, like xelatex and lualatex, typesets any Unicode character its fonts have.
+ENGINES = (*TEXT_ENGINES, "platex", "uplatex")
+_TEXT_ENGINE = {"platex": "pdflatex", "uplatex": "xelatex"}
+_INNER_EDGE = "\\kern-\\fboxsep "
 
 
-def escape_latex(text: str) -> str:
-    """``text`` with LaTeX's special characters escaped (ASCII; other text passes as is)."""
-    return text.translate(_SPECIALS_TABLE)
+@dataclass
+class LatexWriter:
+    """Escapes text for one engine and collects the characters it had to write as markers."""
+
+    engine: str = "pdflatex"
+    unsupported: set[str] = field(default_factory=set)
+
+    def text(self, text: str) -> str:
+        escaped, unsupported = escape_latex(text, _TEXT_ENGINE.get(self.engine, self.engine))
+        self.unsupported.update(unsupported)
+        return escaped
+
+    def plain(self, text: str) -> str:
+        """Text between tokens: escaped, spaces kept, each newline a line break."""
+        return "\\newline ".join(self.text(line) for line in text.split("\n"))
+
+
+@dataclass(frozen=True)
+class LatexFragment:
+    """The LaTeX source of a visualisation, and the characters written as code-point
+    markers because the engine cannot typeset them (pdflatex only)."""
+
+    source: str
+    unsupported: frozenset[str]
 
 
 def _colour(hex_colour: str) -> str:
     return hex_colour.lstrip("#").upper()
 
 
-def token_boxes(viz: Visualization, row: ColouredRow, escape: Callable[[str], str]) -> str:
+def token_boxes(display: TokenDisplay, row: ColouredRow, writer: LatexWriter) -> str:
     """The row's tokens as coloured boxes; a space (a possible line break) between words."""
+    joined = display.joined()
+    firsts, lasts = display.word_edges()
     parts = []
-    for index, (piece, joins, background, foreground) in enumerate(
-        zip(viz.pieces, viz.joins, row.backgrounds, row.foregrounds, strict=True)
+    for index, (separator, text, background, foreground) in enumerate(
+        zip(display.separators(), display.texts, row.backgrounds, row.foregrounds, strict=True)
     ):
-        separator = "" if joins or index == 0 else " "
+        left = _INNER_EDGE if joined[index] else ""
+        right = _INNER_EDGE if (firsts[index] or joined[index]) and not lasts[index] else ""
+        shown = writer.text(text.removesuffix("\n"))
         parts.append(
-            f"{separator}\\colorbox[HTML]{{{_colour(background)}}}"
-            f"{{\\strut\\textcolor[HTML]{{{_colour(foreground)}}}{{{escape(piece)}}}}}"
+            (separator if separator in ("", " ") else writer.plain(separator))
+            + ("\\mbox{" if firsts[index] else "")
+            + f"\\colorbox[HTML]{{{_colour(background)}}}"
+            + f"{{{left}\\strut\\textcolor[HTML]{{{_colour(foreground)}}}{{{shown}}}{right}}}"
+            + ("}" if lasts[index] else "")
+            + ("\\newline " if text.endswith("\n") else "")
         )
+    if display.tail:
+        parts.append(writer.plain(display.tail))
     return "".join(parts)
 
 
-def _legend(legend: Legend, escape: Callable[[str], str]) -> str:
+def _legend(legend: Legend, writer: LatexWriter) -> str:
     scale = legend.scale
     bar = "".join(f"\\colorbox[HTML]{{{_colour(stop)}}}{{\\strut\\hspace{{0.6em}}}}" for stop in legend.stops)
-    centre = f", centre {escape(format_bound(scale.center))}" if scale.center is not None else ""
+    centre = f", centre {writer.text(format_bound(scale.center))}" if scale.center is not None else ""
     return (
-        f"\\noindent{{\\small {escape(format_bound(scale.vmin))}\\enspace"
+        f"\\noindent{{\\small {writer.text(format_bound(scale.vmin))}\\enspace"
         f"{{\\setlength{{\\fboxsep}}{{0pt}}{bar}}}"
-        f"\\enspace {escape(format_bound(scale.vmax))}\\quad ({escape(legend.cmap)}{centre})}}\\par\n"
+        f"\\enspace {writer.text(format_bound(scale.vmax))}\\quad ({writer.text(legend.cmap)}{centre})}}\\par\n"
     )
 
 
-def render_latex(viz: Visualization, escape: Callable[[str], str] = escape_latex) -> str:
-    """The LaTeX for ``viz``: a paragraph per row, then the legend."""
+def latex_fragment(viz: Visualization, engine: str = "pdflatex") -> LatexFragment:
+    """The LaTeX for ``viz`` under ``engine`` (one of :data:`ENGINES`): a paragraph per
+    row, then the legend."""
+    writer = LatexWriter(engine)
     lines = ["\\par\\begingroup\\raggedright\\setlength{\\fboxsep}{1.5pt}%"]
     for row in viz.rows:
-        label = f"\\textbf{{{escape(row.label)}}}\\quad " if row.label is not None else ""
-        lines.append(f"\\noindent {label}{token_boxes(viz, row, escape)}\\par\\smallskip")
+        label = f"\\textbf{{{writer.text(row.label)}}}\\quad " if row.label is not None else ""
+        lines.append(f"\\noindent {label}{token_boxes(viz.display, row, writer)}\\par\\smallskip")
     if viz.legend:
-        lines.append(_legend(viz.legend, escape))
+        lines.append(_legend(viz.legend, writer))
     lines.append("\\endgroup\n")
-    return "\n".join(lines)
+    return LatexFragment("\n".join(lines), frozenset(writer.unsupported))
+
+
+def unsupported_message(characters: frozenset[str], engine: str, remedy: str) -> str:
+    """The warning for characters written as markers: which, and how to keep them."""
+    listed = " ".join(f"{char} (U+{ord(char):04X})" for char in sorted(characters))
+    return f"{engine} cannot typeset {listed}: shown as code-point markers; to keep the characters, use {remedy}"
+
+
+def render_latex(viz: Visualization, engine: str = "pdflatex") -> str:
+    """The LaTeX source for ``viz`` (see :func:`latex_fragment`)."""
+    return latex_fragment(viz, engine).source

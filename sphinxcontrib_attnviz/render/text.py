@@ -1,34 +1,40 @@
 """Plain text for text-like outputs (text, man, texinfo): every token with its score.
 
-``label: wow[0.03613] great[0.2670]``, one line per row, then the legend as a line.
-Subword pieces that continue a word follow it with no space: ``check[0.01]point[0.02]``.
+``label: wow[0.03613] great[0.2670]``, a line per row, then the legend as a line.
+Tokens show their display text (:mod:`..display`); subword pieces that continue a word
+follow it with no space: ``check[0.01]point[0.02]``. A token that holds a newline ends
+its line (``↵[0.5]``); the row goes on under its first token.
 """
 
 from __future__ import annotations
 
+from ..display import TokenDisplay
 from ..visualization import ColouredRow, Visualization
 from . import format_bound, format_score
 
 
 def row_line(viz: Visualization, row: ColouredRow) -> str:
-    """One row: its label, then each piece with its score in brackets."""
-    words = []
-    for index, (piece, joins, score, clipped) in enumerate(
-        zip(viz.pieces, viz.joins, row.scores, row.clipped, strict=True)
-    ):
-        separator = "" if joins or index == 0 else " "
-        words.append(f"{separator}{piece}[{format_score(score)}{' clipped' if clipped else ''}]")
-    label = f"{row.label}: " if row.label is not None else ""
-    return label + "".join(words)
+    """One row: its label, then each token with its score in brackets."""
+    notes = [f"[{format_score(score)}{' clipped' if clipped else ''}]" for score, clipped in zip(row.scores, row.clipped, strict=True)]
+    return _lines(viz.display, row.label, notes)
 
 
 def words_line(viz: Visualization, row: ColouredRow) -> str:
     """One row without scores: its label, then the tokens as words (for search and plain fallbacks)."""
-    words = "".join(
-        piece if joins or index == 0 else " " + piece
-        for index, (piece, joins) in enumerate(zip(viz.pieces, viz.joins, strict=True))
-    )
-    return f"{row.label}: {words}" if row.label is not None else words
+    return _lines(viz.display, row.label, [""] * len(viz.display))
+
+
+def _lines(display: TokenDisplay, label: str | None, suffixes: list[str]) -> str:
+    """The label, then each separator and token text with its suffix; a line break (in a
+    token or between tokens) goes on under the first token."""
+    prefix = f"{label}: " if label is not None else ""
+    indent = "\n" + " " * len(prefix)
+    parts = [prefix]
+    for separator, text, suffix in zip(display.separators(), display.texts, suffixes, strict=True):
+        parts.append(separator.replace("\n", indent))
+        parts.append(text.removesuffix("\n") + suffix + (indent if text.endswith("\n") else ""))
+    parts.append(display.tail.replace("\n", indent))
+    return "".join(parts)
 
 
 def legend_line(viz: Visualization) -> str:

@@ -9,14 +9,17 @@ text, man and texinfo write every token with its score (``wow[0.03613]``) and th
 from __future__ import annotations
 
 from docutils import nodes
+from sphinx.util import logging
 from sphinx.util.docutils import SphinxTranslator
 from sphinx.writers.html5 import HTML5Translator
 from sphinx.writers.latex import LaTeXTranslator
 
 from ..render.html import render_html
-from ..render.latex import render_latex
+from ..render.latex import latex_fragment, unsupported_message
 from ..render.text import render_text_lines, words_line
 from ..visualization import Visualization
+
+logger = logging.getLogger(__name__)
 
 
 class attention_viz(nodes.container):  # noqa: N801 (docutils names nodes in lower case)
@@ -40,7 +43,14 @@ def visit_html(translator: HTML5Translator, node: attention_viz) -> None:
 
 
 def visit_latex(translator: LaTeXTranslator, node: attention_viz) -> None:
-    translator.body.append(render_latex(node["viz"], translator.encode))
+    """The fragment for the project's ``latex_engine``; one warning per figure names the
+    characters pdflatex cannot typeset (written as code-point markers)."""
+    engine = translator.config.latex_engine
+    fragment = latex_fragment(node["viz"], engine)
+    if fragment.unsupported:
+        message = unsupported_message(fragment.unsupported, engine, "latex_engine = 'xelatex' or 'lualatex' in conf.py")
+        logger.warning(f"attention-viz: {message}", type="attnviz", subtype="latex", location=node)
+    translator.body.append(fragment.source)
     raise nodes.SkipNode
 
 

@@ -1,0 +1,379 @@
+"""What each token shows: the one model of displayed tokens that every renderer draws.
+
+A tokenizer's tokens are not the text they stand for: GPT-2 writes a space as ``Ġ`` and
+every byte of "café" through its byte-to-unicode table, BERT marks a word's later pieces
+with ``##``, SentencePiece marks a word's start with ``▁`` and writes characters outside
+its vocabulary as byte pieces ``<0xF0>``. :func:`display_tokens` undoes a scheme and
+makes whitespace and control characters visible; :func:`display_offsets` takes the
+original text and each token's character span instead. Both give a :class:`TokenDisplay`.
+
+Schemes (``none`` changes nothing but the visible stand-ins below):
+
+- ``wordpiece``: a piece starting with ``##`` continues the previous word (Hugging Face
+  ``tokenizers``, ``decoders.WordPiece``, prefix ``##``; BERT's vocabulary).
+- ``bpe``: byte-level BPE. Each character stands for one byte through GPT-2's
+  ``bytes_to_unicode`` table (Radford et al., 2019, ``encoder.py`` of openai/gpt-2;
+  ``tokenizers``' ``decoders.ByteLevel``); the bytes are decoded as UTF-8. A piece
+  whose bytes start with a space starts a word; others continue it.
+- ``sentencepiece``: ``▁`` (U+2581) stands for a space, and a piece starting with it
+  starts a word (SentencePiece; ``tokenizers``' ``decoders.Metaspace``); byte-fallback
+  pieces ``<0x00>`` ... ``<0xFF>`` are bytes decoded as UTF-8 (``decoders.ByteFallback``).
+- ``auto``: the scheme whose markers the tokens carry, or ``none``.
+
+Special tokens (``[CLS]``, ``<s>``, ``<|endoftext|>``) always stand alone.
+
+A character whose UTF-8 bytes are split across tokens is shown once, on the token that
+completes it; the tokens before it show nothing of it (their display text is empty and
+their note says so) and are drawn in the same word. Bytes that never make a character
+show as U+FFFD, as ``bytes.decode(errors="replace")`` gives.
+
+Visible stand-ins, in every scheme:
+
+- a newline is ``↵`` (U+21B5), and the line breaks after the token;
+- the other C0 controls and DEL are Unicode's Control Pictures (tab ``␉``, form feed ``␌``,
+  escape ``␛``, NUL ``␀``, ...);
+- C1 controls, the line and paragraph separators U+2028/U+2029, bidirectional controls,
+  surrogates and the noncharacters U+FFFE/U+FFFF are written as Python writes them,
+  ``\\x85``, ``\\u2028``, ``\\u202e``;
+- a token that shows nothing is ``∅`` (U+2205); in a whitespace-only token each space is
+  ``␣`` (U+2423) and other spaces are written as codes (``\\xa0``).
+"""
+
+from __future__ import annotations
+
+import codecs
+import operator
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cache
+
+from .errors import DataError
+
+SCHEMES = ("none", "wordpiece", "bpe", "sentencepiece", "auto")
+
+NEWLINE_MARK = "\u21b5"
+EMPTY_MARK = "\u2205"
+SPACE_MARK = "\u2423"
+PARTIAL_NOTE = "the first bytes of a character the next token completes"
+SHARED_NOTE = "shares characters with the next token, which shows them"
+
+_SPECIAL = re.compile(r"^(\[[A-Za-z_]+\]|<[^<>\s]+>)$")
+_BYTE_PIECE = re.compile(r"^<0x([0-9A-Fa-f]{2})>$")
+_WORDPIECE_MARK = "##"
+_METASPACE = "\u2581"
+#: Characters never drawn as they are: controls, line separators, bidi controls,
+#: surrogates, and what XML 1.0 does not allow.
+_NEEDS_STAND_IN = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]"
+)
+
+
+@cache
+def byte_decoder() -> dict[str, int]:
+    """GPT-2's ``bytes_to_unicode`` table reversed: each of its 256 characters -> its byte.
+
+    Printable Latin-1 bytes stand for themselves; the other 68 bytes (controls, space,
+    DEL, ...) are shifted to U+0100 onwards in byte order, so the space 0x20 is ``Ġ``
+    (U+0120) and the newline 0x0A is ``Ċ`` (U+010A). Source: openai/gpt-2 ``encoder.py``.
+    """
+    printable = [*range(ord("!"), ord("~") + 1), *range(ord("¡"), ord("¬") + 1), *range(ord("®"), ord("ÿ") + 1)]
+    table = {chr(byte): byte for byte in printable}
+    shifted = (byte for byte in range(256) if byte not in table.values())
+    table.update({chr(256 + index): byte for index, byte in enumerate(shifted)})
+    return table
+
+
+def visible(text: str) -> str:
+    """``text`` with whitespace and control characters shown by their stand-ins.
+
+    Each newline is a ``↵``; a text that holds one ends with a newline, where renderers
+    break the line (after the token).
+    """
+    if not text:
+        return EMPTY_MARK
+    if text.isspace():
+        shown = "".join(_visible_space(char) for char in text)
+    elif _NEEDS_STAND_IN.search(text) is None:
+        return text
+    else:
+        shown = _NEEDS_STAND_IN.sub(lambda match: _stand_in(match.group()), text)
+    return shown + "\n" if "\n" in text else shown
+
+
+def _visible_space(char: str) -> str:
+    if char == " ":
+        return SPACE_MARK
+    if _NEEDS_STAND_IN.match(char):
+        return _stand_in(char)
+    return f"\\u{ord(char):04x}" if ord(char) > 0xFF else f"\\x{ord(char):02x}"
+
+
+def _stand_in(char: str) -> str:
+    code = ord(char)
+    if char == "\n":
+        return NEWLINE_MARK
+    if code < 0x20:
+        return chr(0x2400 + code)
+    if code == 0x7F:
+        return "\u2421"
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
+
+@dataclass(frozen=True, eq=False)
+class TokenDisplay:
+    """What each of N tokens shows, and what is drawn between them.
+
+    ``texts[i]`` is token i's display text: decoded, with visible stand-ins; it holds a
+    newline only right after a ``↵``, where the line breaks after the token. ``joins[i]``
+    says token i continues the word of the token before it (no space between them).
+    ``decoded[i]`` is what token i adds to the decoded text, as the tokenizer's decoder
+    writes it: no stand-ins, the space that starts a word included. With offsets,
+    ``gaps[i]`` is the original text between token i-1 and token i, drawn plain, and
+    ``tail`` the text after the last token.
+    """
+
+    texts: tuple[str, ...]
+    joins: tuple[bool, ...]
+    decoded: tuple[str, ...]
+    scheme: str = "none"
+    detected: bool = False
+    gaps: tuple[str, ...] | None = None
+    tail: str = ""
+    source_text: str | None = None
+    #: Notes for a token's tooltip, by index (a split character's first bytes).
+    notes: dict[int, str] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    def breaks_before(self, index: int) -> bool:
+        """Whether the line breaks before token ``index`` (the token before ends with a newline)."""
+        return index > 0 and self.texts[index - 1].endswith("\n")
+
+    def separators(self) -> list[str]:
+        """The plain text drawn before each token: the gap from the original text, else a
+        space before each new word (none at the start or after a line break)."""
+        gaps = self.gaps or ("",) * len(self.texts)
+        return [
+            gap or ("" if self.joins[index] or index == 0 or self.breaks_before(index) else " ")
+            for index, gap in enumerate(gaps)
+        ]
+
+    def joined(self) -> list[bool]:
+        """Whether each token is drawn in one word with the token before it: a piece that
+        continues the word, with nothing drawn between them."""
+        gaps = self.gaps or ("",) * len(self.texts)
+        return [
+            joins and not gap and not self.breaks_before(index)
+            for index, (joins, gap) in enumerate(zip(self.joins, gaps, strict=True))
+        ]
+
+    def word_edges(self) -> tuple[list[bool], list[bool]]:
+        """For each token, whether it is the first piece of a word of several pieces, and
+        whether it is the last piece of one."""
+        joined = self.joined()
+        following = [*joined[1:], False]
+        return (
+            [not this and following for this, following in zip(joined, following, strict=True)],
+            [this and not following for this, following in zip(joined, following, strict=True)],
+        )
+
+    def decoded_text(self) -> str:
+        """The text the tokens stand for, as the tokenizer's own decoder gives it: with
+        offsets, the original text; otherwise the decoded pieces one after the other."""
+        if self.source_text is not None:
+            return self.source_text
+        return "".join(self.decoded)
+
+
+def display_tokens(tokens: Sequence[str], scheme: str = "none") -> TokenDisplay:
+    """The display of ``tokens`` under ``scheme`` (one of :data:`SCHEMES`)."""
+    detected = scheme == "auto"
+    if detected:
+        scheme = detect_scheme(tokens)
+    if scheme == "none":
+        shown = {token: visible(token) for token in set(tokens)}  # each distinct token once
+        texts = tuple(map(shown.__getitem__, tokens))
+        decoded = tuple(token if index == 0 else " " + token for index, token in enumerate(tokens))
+        return TokenDisplay(texts, (False,) * len(texts), decoded, scheme, detected)
+    pieces = _decode(tokens, scheme)
+    return TokenDisplay(
+        texts=tuple(_shown(piece) for piece in pieces),
+        joins=tuple(piece.continues for piece in pieces),
+        decoded=tuple(piece.decoded for piece in pieces),
+        scheme=scheme,
+        detected=detected,
+        notes={index: PARTIAL_NOTE for index, piece in enumerate(pieces) if piece.partial},
+    )
+
+
+def detect_scheme(tokens: Sequence[str]) -> str:
+    """The scheme whose markers most tokens carry: ``##`` pieces, ``▁`` or ``Ġ``
+    word starts, byte pieces; ``none`` when no token carries one."""
+    counts = {"wordpiece": 0, "sentencepiece": 0, "bpe": 0}
+    byte_level = byte_decoder()
+    for token in set(tokens):
+        if token.startswith(_WORDPIECE_MARK) and len(token) > len(_WORDPIECE_MARK):
+            counts["wordpiece"] += 1
+        elif _METASPACE in token or _BYTE_PIECE.match(token):
+            counts["sentencepiece"] += 1
+        elif any(ord(char) >= 0x100 for char in token) and all(char in byte_level for char in token):
+            counts["bpe"] += 1
+    scheme, count = max(counts.items(), key=lambda item: item[1])
+    return scheme if count else "none"
+
+
+@dataclass(frozen=True)
+class _Piece:
+    text: str  # what the token shows, without the space that starts a word
+    decoded: str  # what the token adds to the decoded text, that space included
+    continues: bool  # drawn in one word with the piece before it
+    partial: bool = False  # holds only the first bytes of a character
+    lone_space: bool = False  # only the mark that starts a word: a space, and a word of its own
+
+
+def _shown(piece: _Piece) -> str:
+    if piece.partial:
+        return ""
+    return SPACE_MARK if piece.lone_space else visible(piece.text)
+
+
+def _decode(tokens: Sequence[str], scheme: str) -> list[_Piece]:
+    """Each token's text under ``scheme``, bytes decoded across tokens as one UTF-8 stream
+    (``decoders.ByteLevel`` and ``decoders.ByteFallback`` decode a whole sequence at once)."""
+    decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+    pieces: list[_Piece] = []
+    previous_special = True  # the first piece never continues
+    for index, token in enumerate(tokens):
+        special = _SPECIAL.match(token) is not None and not (scheme == "sentencepiece" and _BYTE_PIECE.match(token))
+        if special or scheme == "wordpiece":
+            _flush(decoder, pieces)
+            text, starts_word = _wordpiece(token) if scheme == "wordpiece" and not special else (token, True)
+            space = " " if scheme == "wordpiece" and starts_word and index > 0 else ""
+            pieces.append(_Piece(text, space + text, continues=not (starts_word or special or previous_special)))
+            previous_special = special
+            continue
+        raw = _token_bytes(token, scheme)
+        starts_word = raw.startswith(b" ") if scheme == "bpe" else token.startswith(_METASPACE)
+        decoded = decoder.decode(raw)
+        if scheme == "sentencepiece" and index == 0:
+            decoded = decoded.removeprefix(" ")  # decoders.Metaspace drops the first token's space
+        continues = not (starts_word or previous_special)
+        previous_special = False
+        text = decoded[1:] if starts_word and decoded.startswith(" ") else decoded
+        if starts_word and raw == b" ":
+            pieces.append(_Piece("", decoded, continues=False, lone_space=True))
+        else:
+            pieces.append(_Piece(text, decoded, continues, partial=not text and bool(decoder.getstate()[0])))
+    _flush(decoder, pieces)
+    return pieces
+
+
+def _flush(decoder: codecs.IncrementalDecoder, pieces: list[_Piece]) -> None:
+    """End the byte stream: bytes left over never made a character, and show as U+FFFD
+    on the last token that held them."""
+    rest = decoder.decode(b"", final=True)
+    if rest:
+        last = pieces[-1]
+        pieces[-1] = _Piece(last.text + rest, last.decoded + rest, last.continues)
+    decoder.reset()
+
+
+def _wordpiece(token: str) -> tuple[str, bool]:
+    """A WordPiece token's text and whether it starts a word."""
+    if token.startswith(_WORDPIECE_MARK) and len(token) > len(_WORDPIECE_MARK):
+        return token[len(_WORDPIECE_MARK) :], False
+    return token, True
+
+
+def _token_bytes(token: str, scheme: str) -> bytes:
+    """The bytes a byte-level BPE or SentencePiece token stands for (a word-start space included)."""
+    if scheme == "bpe":
+        table = byte_decoder()
+        # a character outside the table (a special token's, say) stands for its own UTF-8 bytes
+        return b"".join(bytes([table[char]]) if char in table else char.encode() for char in token)
+    byte = _BYTE_PIECE.match(token)
+    if byte:
+        return bytes([int(byte.group(1), 16)])
+    return token.replace(_METASPACE, " ").encode("utf-8", "surrogatepass")
+
+
+def display_offsets(
+    text: str, offsets: Sequence[Sequence[int]], tokens: Sequence[str] | None = None, source: str | None = None
+) -> TokenDisplay:
+    """The display of ``text`` cut into tokens by character ``offsets``: one ``[start, end)``
+    per token, what Hugging Face tokenizers return with ``return_offsets_mapping=True``.
+
+    The text between spans is drawn plain, as it is; a token joins the one before it when
+    nothing lies between them. Spans come in order. A span may overlap the one before it,
+    as byte-level and SentencePiece tokenizers give the tokens that share a character (or
+    a word-start mark) the same characters: the shared characters are shown once, on the
+    later token, like a split character's bytes. An empty span at 0 is a special token
+    with no text (Hugging Face gives ``[CLS]`` and ``[SEP]`` the span ``(0, 0)``): it shows
+    its name from ``tokens`` if given, else ``∅``, and stands alone.
+    Raises DataError naming the token for a span out of range, reversed or out of order.
+    """
+    texts: list[str] = []
+    joins: list[bool] = []
+    gaps: list[str] = []
+    decoded: list[str] = []
+    notes: dict[int, str] = {}
+    position = 0  # where the text shown so far ends
+    previous_start: int | None = None  # the span start of the last token with text, if it may share
+    for index, span in enumerate(offsets):
+        start, end = _checked_span(span, index, len(text), source)
+        if start == end == 0:  # a special token
+            texts.append(visible(tokens[index] if tokens is not None else ""))
+            joins.append(False)
+            gaps.append("")
+            decoded.append("")
+            previous_start = None
+            continue
+        if start < position:
+            if previous_start is None or start < previous_start or end < position:
+                raise DataError(
+                    f"offsets of token {index + 1} ({start}, {end}) overlap the token before it, "
+                    f"which ends at {position}, and do not go on from it",
+                    source,
+                )
+            kept = text[previous_start:start]  # the earlier token keeps what the later one does not show
+            texts[-1], decoded[-1] = visible(kept) if kept else "", kept
+            notes[index - 1] = SHARED_NOTE
+            gap = ""
+        else:
+            gap = text[position:start]
+        gaps.append(plain(gap))
+        joins.append(not gap and previous_start is not None)
+        piece = text[start:end]
+        texts.append(visible(piece))
+        decoded.append(piece)
+        position, previous_start = end, start
+    return TokenDisplay(
+        tuple(texts),
+        tuple(joins),
+        tuple(decoded),
+        scheme="offsets",
+        gaps=tuple(gaps),
+        tail=plain(text[position:]),
+        source_text=text,
+        notes=notes,
+    )
+
+
+def _checked_span(span: Sequence[int], index: int, length: int, source: str | None) -> tuple[int, int]:
+    try:
+        start, end = (operator.index(value) for value in span)
+    except (TypeError, ValueError):
+        raise DataError(f"offsets of token {index + 1} must be two integers [start, end], not {span!r}", source) from None
+    if not 0 <= start <= end <= length:
+        raise DataError(
+            f"offsets of token {index + 1} ({start}, {end}) are out of range: the text has {length} characters", source
+        )
+    return start, end
+
+
+def plain(gap: str) -> str:
+    """Text between tokens as drawn: as it is, but never a raw control character
+    (a newline stays a line break)."""
+    return _NEEDS_STAND_IN.sub(lambda match: "\n" if match.group() == "\n" else _stand_in(match.group()), gap)

@@ -1,0 +1,168 @@
+"""What a token shows: tokenizer schemes, offsets, whitespace and control characters,
+and every HTML/XHTML output drawing exactly that."""
+
+from __future__ import annotations
+
+import html
+import xml.etree.ElementTree as ET
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pages import figures
+from sphinxcontrib_attnviz import colors, render_html
+from sphinxcontrib_attnviz.data import TokenScores
+from sphinxcontrib_attnviz.display import SCHEMES, byte_decoder, display_offsets, display_tokens, visible
+from sphinxcontrib_attnviz.errors import DataError
+from sphinxcontrib_attnviz.formats import parse_json
+from sphinxcontrib_attnviz.render.text import render_text
+from sphinxcontrib_attnviz.visualization import visualize, visualize_lists
+
+GPT2_TOKENS = ["The", "Ġcat", "Ġdon", "âĢĻt", "Ġlike", "Ġcaf", "Ã©", ".", "Ċ", "ĠðŁĺ", "Ĭ"]
+
+
+def shown_rows(fragment: str) -> list[str]:
+    return [row.strip() for row in figures(fragment)[0].shown]
+
+
+@pytest.mark.parametrize("scheme", ["bpe", "auto"])
+def test_gpt2_byte_level_tokens_show_the_text_they_stand_for(scheme: str) -> None:
+    display = display_tokens(GPT2_TOKENS, scheme)
+    assert display.scheme == "bpe" and display.detected == (scheme == "auto")
+    assert display.decoded_text() == "The cat don\u2019t like caf\u00e9.\n \U0001f60a"
+    fragment = render_html(GPT2_TOKENS, range(11), subwords=scheme)
+    assert shown_rows(fragment) == ["The cat don\u2019t like caf\u00e9.\u21b5\n\U0001f60a"]
+    [figure] = figures(fragment)
+    assert figure.words == [[2, 3], [5, 6, 7, 8], [9, 10]]  # don’t, café.↵, 😊 (its first bytes, then the rest)
+    assert "first bytes of a character" in figure.spans[9].attrs["title"] and figure.spans[9].text == ""
+    assert ("subwords: bpe (detected" in fragment) == (scheme == "auto")
+
+
+def test_gpt2_byte_table_is_the_whole_byte_range() -> None:
+    table = byte_decoder()
+    assert sorted(table.values()) == list(range(256))
+    assert table["\u0120"] == 0x20 and table["\u010a"] == 0x0A and table["\u010c"] == 0x0C and table["A"] == 0x41
+
+
+def test_sentencepiece_lone_marker_and_byte_fallback() -> None:
+    display = display_tokens(["\u2581Hallo", "\u2581wereld", "\u2581", ".", "</s>"], "sentencepiece")
+    assert display.texts == ("Hallo", "wereld", "\u2423", ".", "</s>")
+    assert display.decoded_text() == "Hallo wereld .</s>"  # as decoders.Metaspace writes it
+    llama = display_tokens(["\u2581Hi", "<0x0A>", "\u2581a", "<0xF0>", "<0x9F>", "<0x98>", "<0x8A>"], "auto")
+    assert llama.scheme == "sentencepiece"
+    assert llama.texts == ("Hi", "\u21b5\n", "a", "", "", "", "\U0001f60a")
+    assert llama.decoded_text() == "Hi\n a\U0001f60a"
+    assert display_tokens(["<0xFF>", "x"], "sentencepiece").texts == ("\ufffd", "x")  # bytes that make no character
+
+
+def test_wordpiece_pieces_join_and_specials_stand_alone() -> None:
+    display = display_tokens(["[CLS]", "back", "##pro", "##pa", "##gation", "[SEP]"], "auto")
+    assert display.scheme == "wordpiece"
+    assert display.joined() == [False, False, True, True, True, False]
+    assert display.decoded_text() == "[CLS] backpropagation [SEP]"
+
+
+def test_newlines_controls_and_empty_tokens_are_visible() -> None:
+    assert display_tokens(["para", "\n\n", "next"]).texts == ("para", "\u21b5\u21b5\n", "next")
+    assert display_tokens(["form", "\f", "esc\x1b[31m", "end"]).texts == ("form", "\u240c", "esc\u241b[31m", "end")
+    assert display_tokens(["", " ", "  ", "\t", "\u00a0", "\x00"]).texts == (
+        "\u2205",
+        "\u2423",
+        "\u2423\u2423",
+        "\u2409",
+        "\\xa0",
+        "\u2400",
+    )
+    assert visible("a\u2028b\u202ec\x85") == "a\\u2028b\\u202ec\\x85"
+    assert visible("\ud800") == "\\ud800"
+    text = render_text(visualize_lists(["para", "\n\n", "next"], [1, 2, 3]))
+    assert text == "para[1.000] \u21b5\u21b5[2.000]\nnext[3.000]\n"
+    assert shown_rows(render_html(["para", "\n\n", "next"], [1, 2, 3])) == ["para \u21b5\u21b5\nnext"]
+
+
+def test_offsets_show_the_original_text() -> None:
+    text = "Hi, caf\u00e9\n\U0001f60a  x"
+    offsets = [(0, 0), (0, 2), (2, 3), (4, 8), (9, 10), (9, 10), (12, 13), (0, 0)]
+    tokens = ["[CLS]", "Hi", ",", "caf\u00e9", "a", "b", "x", "[SEP]"]
+    display = display_offsets(text, offsets, tokens)
+    assert display.decoded_text() == text
+    assert display.texts == ("[CLS]", "Hi", ",", "caf\u00e9", "", "\U0001f60a", "x", "[SEP]")
+    data = TokenScores.checked_offsets(text, offsets, list(range(8)), tokens)
+    fragment = render_html(data.tokens, list(range(8)))  # tokens alone: the names
+    assert figures(fragment)[0].tokens == tokens
+    shown = render_html_of(data)
+    assert shown.strip() == "[CLS] Hi, caf\u00e9\n\U0001f60a  x [SEP]"
+
+
+def render_html_of(data: TokenScores) -> str:
+    from sphinxcontrib_attnviz.render.html import render_html as fragment
+
+    return figures(fragment(visualize(data)))[0].shown[0]
+
+
+@pytest.mark.parametrize(
+    ("offsets", "message"),
+    [
+        ([(1, 3), (0, 4)], r"offsets of token 2 \(0, 4\) overlap the token before it, which ends at 3, and do not go on"),
+        ([(0, 2), (3, 99)], r"offsets of token 2 \(3, 99\) are out of range: the text has 5 characters"),
+        ([(2, 1)], r"offsets of token 1 \(2, 1\) are out of range"),
+        ([(0, 1.5)], r"offsets of token 1 must be two integers \[start, end\], not \[0, 1.5\]"),
+    ],
+)
+def test_bad_offsets_are_located_errors(offsets: list, message: str) -> None:
+    with pytest.raises(DataError, match=message) as error:
+        parse_json(f'{{"text": "ab cd", "offsets": {[list(span) for span in offsets]}, "scores": {[1] * len(offsets)}}}', "d.json")
+    assert error.value.source == "d.json"
+
+
+# -- properties --------------------------------------------------------------------------
+
+finite_scores = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False, allow_infinity=False)
+#: Any Unicode, controls and lone surrogates included, and the schemes' markers.
+token_text = st.one_of(
+    st.text(st.characters(codec=None), max_size=6),
+    st.lists(st.sampled_from(["\u0120", "\u2581", "##", "<0xF0>", "<0x0A>", "\u010a", "\u00c3", "a", "\n", " "]), max_size=4).map("".join),
+    st.sampled_from(["[CLS]", "</s>", "<0x9F>", "\u2581", "\u0120", "", "\x00", "\r\n"]),
+)
+token_lists = st.lists(token_text, min_size=1, max_size=30)
+
+
+def xhtml(fragment: str) -> ET.Element:
+    """The fragment parsed as XML, as an EPUB reader parses XHTML (``<br>`` made void)."""
+    return ET.fromstring(fragment.replace("<br>", "<br/>"))
+
+
+@settings(max_examples=250, deadline=None)
+@given(tokens=token_lists, scheme=st.sampled_from(SCHEMES), data=st.data())
+def test_any_tokens_under_any_scheme_show_their_display_text(tokens: list[str], scheme: str, data: st.DataObject) -> None:
+    scores = data.draw(st.lists(finite_scores, min_size=len(tokens), max_size=len(tokens)))
+    viz = visualize_lists(tokens, scores, subwords=scheme)
+    fragment = render_html(tokens, scores, subwords=scheme)
+    [figure] = figures(fragment)
+    assert figure.tokens == [text.removesuffix("\n") for text in viz.display.texts]
+    assert figure.nested_tags == [] and all(span.nested_tags == [] for span in figure.spans)
+    xhtml(fragment)  # well-formed XML: no raw control character, no lone surrogate
+    for text in viz.display.texts:
+        assert text == "" or not any(c in text for c in "\x00\x1b\x0c\r\t\u2028\x85")
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    tokens=st.lists(st.text(st.characters(codec="utf-8", categories=["L", "N", "P", "S"]), min_size=1), min_size=1),
+    data=st.data(),
+    cmap=st.sampled_from(["BuGn", "viridis", "RdBu_r"]),
+)
+def test_plain_tokens_without_a_scheme_render_as_before(tokens: list[str], data: st.DataObject, cmap: str) -> None:
+    """``none`` with tokens that need no stand-in: each token a span, a space between
+    them, the original's colours: the fragment as it always was."""
+    scores = data.draw(st.lists(finite_scores, min_size=len(tokens), max_size=len(tokens)))
+    viz = visualize_lists(tokens, scores, cmap=cmap)
+    row = viz.rows[0]
+    spans = [
+        f'<span class="attnviz-token" style="background-color: {background}; color: {foreground}" '
+        f'title="{format(score, "#.4g")}">{html.escape(token)}</span>'
+        for token, score, background, foreground in zip(tokens, scores, row.backgrounds, row.foregrounds, strict=True)
+    ]
+    assert render_html(tokens, scores, cmap=cmap) == '<div class="attnviz">' + " ".join(spans) + "</div>"
+    assert set(row.backgrounds) <= set(colors.palette(cmap).backgrounds)
