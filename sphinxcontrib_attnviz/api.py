@@ -17,7 +17,8 @@ from .errors import DataError
 from .render.html import render_html as html_fragment
 from .render.latex import render_latex
 from .render.text import render_text
-from .visualization import Visualization, visualize_lists
+from .data import TokenScores
+from .visualization import Visualization, options_from_keywords, visualize, visualize_lists
 
 ScoresLike = Any  # a sequence of numbers, an array, a tensor, or a mapping of label -> one of those
 
@@ -42,11 +43,38 @@ def _as_vector(values: Any) -> list[float]:
 class AttentionViz:
     """A visualisation; Jupyter shows it inline (``_repr_html_``).
 
+    From tokens and their scores, or from the original ``text`` and each token's
+    character span in it, ``offsets`` (N ``(start, end)`` pairs, what Hugging Face
+    tokenizers return with ``return_offsets_mapping=True``), which shows the text exactly,
+    each token's span coloured; ``tokens`` are then optional (the names of empty spans).
+    Raises DataError for bad data (unequal counts, a score that is not finite, bad spans)
+    and OptionError for a bad option.
+
     >>> AttentionViz(["wow", "great"], [0.1, 0.3], cmap="viridis")  # doctest: +SKIP
+    >>> AttentionViz(text="Hi there", offsets=[(0, 2), (3, 8)], scores=[0.2, 0.7])  # doctest: +SKIP
     """
 
-    def __init__(self, tokens: Iterable[str], scores: ScoresLike, **options: str | float | bool) -> None:
-        self.visualization: Visualization = visualize_lists(list(tokens), as_rows(scores), **options)
+    def __init__(
+        self,
+        tokens: Iterable[str] | None = None,
+        scores: ScoresLike = None,
+        *,
+        text: str | None = None,
+        offsets: Iterable[tuple[int, int]] | None = None,
+        **options: str | float | bool,
+    ) -> None:
+        if scores is None:
+            raise DataError("no scores given")
+        if text is None and offsets is None:
+            if tokens is None:
+                raise DataError("give tokens, or text and offsets")
+            self.visualization: Visualization = visualize_lists(list(tokens), as_rows(scores), **options)
+            return
+        if text is None or offsets is None:
+            raise DataError("text and offsets go together: give both")
+        names = list(tokens) if tokens is not None else None
+        data = TokenScores.checked_offsets(text, [tuple(span) for span in offsets], as_rows(scores), names)
+        self.visualization = visualize(data, options_from_keywords(options))
 
     def _repr_html_(self) -> str:
         return self.to_html()

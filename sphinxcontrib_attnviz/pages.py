@@ -32,14 +32,45 @@ def html_page(fragment: Iterable[str], title: str) -> Iterator[str]:
     yield "\n</main>\n</body>\n</html>\n"
 
 
+#: The font the Unicode engines' documents use where the machine has it: Latin, Greek,
+#: Cyrillic, symbols, block elements and black-and-white emoji (Debian: fonts-dejavu-core).
+MAIN_FONT = "DejaVu Sans"
+#: Fonts for CJK characters, first found first used (Debian: fonts-noto-cjk, fonts-droid-fallback,
+#: fonts-wqy-microhei).
+CJK_FONTS = ("Noto Sans CJK SC", "Droid Sans Fallback", "WenQuanYi Micro Hei")
+
+_PDFLATEX_FONTS = "\\usepackage[T1]{fontenc}\n\\usepackage[utf8]{inputenc}\n"
+_MAIN_FONT = f"\\IfFontExistsTF{{{MAIN_FONT}}}{{\\setmainfont{{{MAIN_FONT}}}}}{{}}\n"
+#: xelatex: ucharclasses switches to the first CJK font the machine has for CJK characters.
+_XELATEX_CJK = (
+    "\\let\\attnvizcjk\\relax\n"
+    + "".join(f"\\IfFontExistsTF{{{font}}}{{\\newfontfamily\\attnvizcjk{{{font}}}}}{{}}\n" for font in reversed(CJK_FONTS))
+    + "\\usepackage{ucharclasses}\n\\setTransitionsForCJK{\\attnvizcjk}{\\normalfont}\n"
+)
+#: lualatex: luaotfload falls back on the CJK fonts the machine has (a missing one would stop it).
+_LUALATEX_FALLBACK = (
+    "\\def\\attnvizfallback{}\n"
+    + "".join(
+        f"\\IfFontExistsTF{{{font}}}{{\\edef\\attnvizfallback{{\\attnvizfallback\"{font}:mode=harf;\",}}}}{{}}\n"
+        for font in CJK_FONTS
+    )
+    + '\\directlua{luaotfload.add_fallback("attnviz", {\\attnvizfallback})}\n'
+    + f"\\IfFontExistsTF{{{MAIN_FONT}}}{{\\setmainfont{{{MAIN_FONT}}}[RawFeature={{fallback=attnviz}}]}}{{}}\n"
+)
+
+
 def latex_document(fragment: str, title: str, engine: str = "pdflatex") -> str:
     """A complete document showing ``fragment``, for ``engine``: pdflatex (and pLaTeX)
-    with T1 fonts and UTF-8 input; the Unicode engines with fontspec."""
-    if engine in ("pdflatex", "platex"):
-        fonts = "\\usepackage[T1]{fontenc}\n\\usepackage[utf8]{inputenc}\n"
+    with T1 fonts and UTF-8 input; xelatex and lualatex with fontspec, :data:`MAIN_FONT`
+    and a CJK font (:data:`CJK_FONTS`) where the machine has them."""
+    unicode_engine = engine not in ("pdflatex", "platex")
+    if not unicode_engine:
+        fonts = _PDFLATEX_FONTS
+    elif engine == "lualatex":
+        fonts = "\\usepackage{fontspec}\n" + _LUALATEX_FALLBACK
     else:
-        fonts = "\\usepackage{fontspec}\n"
-    title_source = escape_latex(title, "pdflatex" if engine in ("pdflatex", "platex") else "xelatex").source
+        fonts = "\\usepackage{fontspec}\n" + _MAIN_FONT + _XELATEX_CJK
+    title_source = escape_latex(title, engine if unicode_engine else "pdflatex").source
     return (
         f"\\documentclass{{article}}\n{fonts}\\usepackage{{xcolor}}\n"
         f"\\begin{{document}}\n\\section*{{{title_source}}}\n{fragment}\\end{{document}}\n"

@@ -97,8 +97,12 @@ def visualize_lists(
 ) -> Visualization:
     """:func:`visualize` for in-memory data; ``options`` as the directive spells them
     (``scale_ignore`` may be written with an underscore)."""
-    spelled = {name.replace("_", "-"): value for name, value in options.items()}
-    return visualize(TokenScores.checked(tokens, scores), parse_options(spelled))
+    return visualize(TokenScores.checked(tokens, scores), options_from_keywords(options))
+
+
+def options_from_keywords(options: Mapping[str, str | float | bool]) -> VizOptions:
+    """Options given as Python keywords (``scale_ignore="[CLS]"``), parsed as the directive's."""
+    return parse_options({name.replace("_", "-"): value for name, value in options.items()})
 
 
 def token_display(data: TokenScores, scheme: str) -> TokenDisplay:
