@@ -97,6 +97,12 @@ class _FigureParser(HTMLParser):
             self._depth = 1
             self._start = self._offset()
 
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        """``<br/>``: a void element, like ``<br>``."""
+        self.handle_starttag(tag, attrs)
+        if tag != "br":
+            self.handle_endtag(tag)
+
     def handle_endtag(self, tag: str) -> None:
         if not self._depth:
             return

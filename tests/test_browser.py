@@ -7,8 +7,11 @@ Drives Debian's Chromium through Python playwright (``executable_path``; never
 
 from __future__ import annotations
 
+import base64
 import functools
 import http.server
+import itertools
+import math
 import os
 import re
 import sys
@@ -104,9 +107,12 @@ BACKDROP = """e => {
 }"""
 
 
-def open_page(browser, url: str, scheme: str):
-    """A page at ``url``; also returns the list of every request it makes and every dialog it opens."""
-    page = browser.new_page(color_scheme=scheme)
+def open_page(browser, url: str, scheme: str, **options: object):
+    """A page at ``url``; also returns the list of every request it makes and every dialog it opens.
+
+    ``options`` go to ``browser.new_page`` (e.g. ``viewport``).
+    """
+    page = browser.new_page(color_scheme=scheme, **options)
     requests: list[str] = []
     dialogs: list[str] = []
     page.on("request", lambda request: requests.append(request.url))
@@ -175,5 +181,147 @@ def test_hostile_tokens_run_no_script_and_show_verbatim(browser, site: str, them
         )
         == 0
     )
+    assert [url for url in requests if not url.startswith(site)] == []
+    page.close()
+
+
+#: Desktop and phone widths (CSS px) for the subword layout tests.
+WIDTHS = {"desktop": 1280, "phone": 375}
+#: The figures of subwords.rst: what each shows, in order: one entry per word (a
+#: span.attnviz-word of pieces, or a lone token), "\n" for a line break. Each word's
+#: copied text is the plain word, with no marker (##, Ġ, ▁) and no byte-level mojibake.
+SUBWORD_FIGURES = {
+    "fig-wordpiece": ["[CLS]", "backpropagation", "recomputes", "[SEP]"],
+    "fig-bpe": ["The", "cat", "don\u2019t", "like", "café.↵", "\n", "😊"],
+    "fig-sentencepiece": ["backpropagation", "recomputes", "the", "gradients."],
+    "fig-auto": ["[CLS]", "backpropagation", "recomputes", "[SEP]"],
+}
+#: Each child of a figure's div.attnviz: a word (its pieces' boxes) or a line break.
+WORDS = """fig => {
+  const box = r => ({left: r.left, right: r.right, top: r.top, bottom: r.bottom});
+  const words = [];
+  for (const child of fig.querySelector('.attnviz').children) {
+    if (child.tagName === 'BR') { words.push({text: '\\n'}); continue; }
+    const joined = child.classList.contains('attnviz-word');
+    words.push({
+      joined, text: child.textContent, innerText: child.innerText, shadow: getComputedStyle(child).boxShadow,
+      pieces: (joined ? [...child.children] : [child]).map(piece => ({
+        text: piece.textContent, background: getComputedStyle(piece).backgroundColor,
+        rects: [...piece.getClientRects()].map(box),
+      })),
+    });
+  }
+  return words;
+}"""
+#: Rows of pixels out of a PNG screenshot, decoded by the browser: [[y, x0, x1], ...] -> [[[r, g, b], ...], ...].
+PIXEL_ROWS = """async ({png, rows}) => {
+  const image = new Image();
+  image.src = 'data:image/png;base64,' + png;
+  await image.decode();
+  const canvas = document.createElement('canvas');
+  canvas.width = image.width;
+  canvas.height = image.height;
+  const context = canvas.getContext('2d');
+  context.drawImage(image, 0, 0);
+  return rows.map(([y, x0, x1]) => {
+    const data = context.getImageData(x0, y, x1 - x0, 1).data;
+    const row = [];
+    for (let i = 0; i < data.length; i += 4) row.push([data[i], data[i + 1], data[i + 2]]);
+    return row;
+  });
+}"""
+
+
+def close(a: tuple[int, int, int], b: tuple[int, int, int], tolerance: int = 2) -> bool:
+    return max(abs(x - y) for x, y in zip(a, b, strict=True)) <= tolerance
+
+
+def snap(x: float) -> int:
+    """The pixel edge Chromium draws a box edge at: CSS px rounded half up."""
+    return math.floor(x + 0.5)
+
+
+def runs(row: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    """The colours of a row of pixels, each run of (nearly) equal neighbours once."""
+    merged: list[tuple[int, int, int]] = []
+    for pixel in row:
+        if not merged or not close(merged[-1], pixel):
+            merged.append(pixel)
+    return merged
+
+
+@pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
+@pytest.mark.parametrize(("theme", "scheme"), VARIANTS, ids=[f"{t}-{s}" for t, s in VARIANTS])
+def test_pieces_of_one_word_touch_and_words_keep_a_gap(
+    browser, site: str, theme: str, scheme: str, width: int, tmp_path: Path
+) -> None:
+    """The issue's acceptance: box against box inside a word (0 px), a gap between words (> 0 px).
+
+    Measured twice: the boxes' geometry (getClientRects) and the pixels of a screenshot
+    with the text made transparent, where a word is one run of its pieces' colours.
+    """
+    page, requests, _ = open_page(
+        browser, f"{site}/{theme}/subwords.html", scheme, viewport={"width": width, "height": 900}
+    )
+    shots = (SCREENSHOTS or tmp_path) / "subwords"
+    shots.mkdir(parents=True, exist_ok=True)
+    for figure, expected in SUBWORD_FIGURES.items():
+        name = f"{theme}-{scheme}-{width}-{figure}"
+        selector = f"#{figure}"
+        shot = shots / f"{name}.png"
+        page.locator(selector).screenshot(path=str(shot))
+        assert shot.stat().st_size > 0
+
+        page.eval_on_selector(selector, "e => e.scrollIntoView({block: 'center'})")
+        words = page.eval_on_selector(selector, WORDS)
+        assert [word["text"] for word in words] == expected, name
+        shown = page.eval_on_selector(f"{selector} .attnviz", "e => e.innerText")
+        assert shown == " ".join(expected).replace(" \n ", "\n"), name
+        if figure == "fig-bpe":  # the line ends with ↵, 😊 starts the next
+            newline = words[4]["pieces"][-1]["rects"][0]
+            smiley = words[6]["pieces"][-1]["rects"][0]
+            assert words[4]["pieces"][-1]["text"] == "↵" and words[6]["pieces"][-1]["text"] == "😊"
+            assert smiley["top"] >= newline["bottom"], (name, newline, smiley)
+        words = [word for word in words if word["text"] != "\n"]
+        for word in words:
+            assert word["innerText"] == word["text"], name  # what a reader copies is the plain word
+            if word["joined"]:
+                assert word["shadow"] not in ("", "none"), name  # one outline around the word
+            for piece in word["pieces"]:
+                assert len(piece["rects"]) == 1, (name, piece["text"])  # a piece never breaks across lines
+            for left, right in itertools.pairwise(word["pieces"]):
+                a, b = left["rects"][0], right["rects"][0]
+                assert abs(b["left"] - a["right"]) <= 0.5, (name, word["text"], a, b)  # 0 px: box against box
+                assert abs(b["top"] - a["top"]) <= 0.5, (name, word["text"], a, b)  # on one line
+        for before, after in itertools.pairwise(words):
+            a, b = before["pieces"][-1]["rects"][0], after["pieces"][0]["rects"][0]
+            if abs(b["top"] - a["top"]) <= 0.5:
+                assert b["left"] - a["right"] > 0, (name, before["text"], after["text"], a, b)
+            else:
+                assert b["top"] >= a["bottom"], (name, before["text"], after["text"], a, b)  # on a later line
+
+        # The pixels: with the text transparent, the middle row of a word is exactly its pieces' colours
+        # one after the other; between two words on one line there is backdrop, and around a joined word
+        # its outline, which the backdrop does not hide.
+        transparent = page.add_style_tag(content=".attnviz-token { color: transparent !important; }")
+        png = base64.b64encode(page.screenshot(path=str(shots / f"{name}-boxes.png"))).decode()
+        backdrop = rgb(page.eval_on_selector(f"{selector} .attnviz", f"e => ({BACKDROP})(e)"))
+        transparent.evaluate("e => e.remove()")
+        spans = []
+        for word in words:
+            first, last = word["pieces"][0]["rects"][0], word["pieces"][-1]["rects"][0]
+            spans.append((snap((first["top"] + first["bottom"]) / 2), snap(first["left"]), snap(last["right"])))
+        rows = page.evaluate(PIXEL_ROWS, {"png": png, "rows": [[y, x0 - 1, x1 + 1] for y, x0, x1 in spans]})
+        for word, row in zip(words, rows, strict=True):
+            row = [tuple(pixel) for pixel in row]
+            inside = runs(row[1:-1])
+            assert inside == runs([rgb(piece["background"]) for piece in word["pieces"]]), (name, word["text"], inside)
+            if word["joined"]:
+                assert not close(row[0], backdrop, 12), (name, word["text"], row[0], backdrop)
+                assert not close(row[-1], backdrop, 12), (name, word["text"], row[-1], backdrop)
+        for (y, _, x_end), (next_y, x_start, _) in itertools.pairwise(spans):
+            if y == next_y:
+                (between,) = page.evaluate(PIXEL_ROWS, {"png": png, "rows": [[y, x_end, x_start]]})
+                assert any(close(tuple(pixel), backdrop, 12) for pixel in between), (name, between, backdrop)
     assert [url for url in requests if not url.startswith(site)] == []
     page.close()

@@ -27,7 +27,7 @@ from . import format_bound, format_scores
 ROOT_CLASS = "attnviz"
 TOKEN_CLASS = "attnviz-token"
 WORD_OPEN = '<span class="attnviz-word">'
-LINE_BREAK = "<br>"
+LINE_BREAK = "<br/>"
 
 #: Beyond ``html.escape``: a raw CR would be read as LF.
 _TEXT_EXTRAS = str.maketrans({"\r": "&#13;"})

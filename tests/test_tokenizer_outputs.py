@@ -1,0 +1,101 @@
+"""Real tokenizer output through every builder: the text the tokens stand for in HTML,
+EPUB (well-formed XHTML), text, man, texinfo, and PDF from pdflatex and xelatex."""
+
+from __future__ import annotations
+
+import subprocess
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from sphinx.cmd.build import build_main
+from test_pdf import build_pdf_text, latex_tools  # noqa: F401 (the fixture skips without TeX)
+
+from pages import ROOTS, figures
+
+SOURCE = ROOTS / "test-tokenizers"
+#: Each figure of the page as shown: tokens, the text between them, line breaks.
+SHOWN = [
+    "The cat don\u2019t like caf\u00e9.\u21b5\n\U0001f60a",
+    "The cat don\u2019t like caf\u00e9.\u21b5\n\U0001f60a",
+    "Hallo wereld \u2423. </s>",
+    "<s> Hi\u21b5\nthere\U0001f60a",
+    "para \u21b5\u21b5\nnext",
+    "form \u240c esc\u241b[31m end",
+    "a \u2205 \u2423 \u2409 b",
+    "[CLS] Hi, caf\u00e9\n\U0001f60a  x [SEP]",
+]
+#: Under pdflatex: the same words, what pdflatex cannot typeset as code-point markers.
+PDFLATEX_WORDS = [
+    ["The cat don\u2019t like caf\u00e9.", "[U+1F60A]"],
+    ["Hallo wereld", "</s>"],
+    ["<s> Hi", "there[U+1F60A]"],
+    ["para", "next"],
+    ["form FF escESC[31m end"],
+    ["a", "HT b"],
+    ["[CLS] Hi, caf\u00e9", "[U+1F60A] x [SEP]"],
+]
+
+
+def build(builder: str, out: Path, *overrides: str) -> str:
+    """Build the page with ``builder``; return what it warned."""
+    warnings = out / "warnings.txt"
+    arguments = ["-q", "-b", builder, "-d", str(out / "doctrees"), "-w", str(warnings), str(SOURCE), str(out / builder)]
+    assert build_main([*arguments, *(item for override in overrides for item in ("-D", override))]) == 0
+    return warnings.read_text(encoding="utf-8")
+
+
+def test_html_shows_the_text_the_tokens_stand_for(tmp_path: Path) -> None:
+    assert build("html", tmp_path) == ""
+    page = (tmp_path / "html" / "index.html").read_text(encoding="utf-8")
+    assert [figure.shown[0].strip() for figure in figures(page)] == SHOWN
+    assert 'title="subwords: bpe (detected from the tokens)"' in page
+
+
+def test_epub_xhtml_is_well_formed(tmp_path: Path) -> None:
+    assert build("epub", tmp_path) == ""
+    [page] = (tmp_path / "epub").glob("index.xhtml")
+    ET.parse(page)  # raises on a control character or anything else XML does not allow
+    assert [figure.shown[0].strip() for figure in figures(page.read_text(encoding="utf-8"))] == SHOWN
+
+
+@pytest.mark.parametrize(("builder", "output"), [("text", "index.txt"), ("man", "tokenizers.1"), ("texinfo", "tokenizers.texi")])
+def test_text_like_outputs_hold_no_raw_control_character(tmp_path: Path, builder: str, output: str) -> None:
+    assert build(builder, tmp_path) == ""
+    written = (tmp_path / builder / output).read_text(encoding="utf-8")
+    assert not set(written) & {"\x00", "\x0c", "\x1b", "\t"}
+    squeezed = " ".join(written.split())
+    for shown in ["don[0.2500]\u2019t[0.3500]", "caf[0.5500]\u00e9[", "esc\u241b[31m[", "\u2205[", "\u2423[", "\u2409["]:
+        assert shown in squeezed
+
+
+def pdf_text(tmp_path: Path, *overrides: str) -> tuple[str, str]:
+    """The PDF's text (pdftotext) and the LaTeX build's warnings."""
+    warnings = build("latex", tmp_path, *overrides)
+    run = subprocess.run(["make", "-C", str(tmp_path / "latex"), "all-pdf"], capture_output=True, text=True)
+    assert run.returncode == 0, run.stdout[-3000:]
+    [pdf] = (tmp_path / "latex").glob("*.pdf")
+    return subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout, warnings
+
+
+def squeezed(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_pdflatex_pdf_shows_the_words_and_marks_what_it_cannot_typeset(tmp_path: Path) -> None:
+    text, warnings = pdf_text(tmp_path)
+    for words in PDFLATEX_WORDS:
+        for word in words:
+            assert word in squeezed(text), word
+    # one typed warning per figure with characters pdflatex lacks (the emoji): both GPT-2
+    # figures, the Llama one and the one from offsets
+    assert warnings.count("[attnviz.latex]") == 4
+    assert "pdflatex cannot typeset \U0001f60a (U+1F60A): shown as code-point markers" in warnings
+
+
+def test_xelatex_pdf_keeps_every_character(tmp_path: Path) -> None:
+    fonts = r"\setmainfont{DejaVu Sans}\setmonofont{DejaVu Sans Mono}"
+    text, warnings = pdf_text(tmp_path, "latex_engine=xelatex", f"latex_elements.fontpkg={fonts}")
+    assert warnings == ""
+    for word in ["The cat don\u2019t like caf\u00e9.", "\U0001f60a", "Hallo wereld", "there\U0001f60a", "Hi, caf\u00e9"]:
+        assert word in squeezed(text), word
