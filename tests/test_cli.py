@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 import re
 import shutil
 import subprocess
@@ -137,3 +139,41 @@ def test_every_error_is_one_line_and_exit_2(tmp_path: Path, args: tuple[str, ...
     assert result.stdout == ""
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
     assert result.stderr.startswith(message), result.stderr
+
+
+#: ASCII, LaTeX's specials, TeX ligatures, CJK and an emoji, as a --data JSON file.
+MIXED_TOKENS = ["plain", "\\&$#%_{}~^", "a--b", "x---y", ",,", "<<", "''", "\u65e5\u672c\u8a9e", "\U0001f60a", "end"]
+
+
+@pytest.mark.parametrize("engine", ["pdflatex", "xelatex", "lualatex"])
+def test_latex_document_compiles_under_every_engine(tmp_path: Path, engine: str) -> None:
+    if shutil.which(engine) is None or shutil.which("pdftotext") is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{engine} or pdftotext is missing")
+        pytest.skip(f"{engine} or pdftotext is missing")
+    (tmp_path / "mixed.json").write_text(
+        json.dumps({"tokens": MIXED_TOKENS, "scores": list(range(len(MIXED_TOKENS)))}), encoding="utf-8"
+    )
+    result = run("--data", "mixed.json", "--format", "latex", "--latex-engine", engine, "-o", "mixed.tex", cwd=tmp_path)
+    assert result.returncode == 0
+    if engine == "pdflatex":  # one line names what pdflatex cannot typeset
+        assert result.stderr == (
+            "attention-viz: warning: pdflatex cannot typeset \u65e5 (U+65E5) \u672c (U+672C) \u8a9e (U+8A9E) "
+            "\U0001f60a (U+1F60A): shown as code-point markers; to keep the characters, use --latex-engine xelatex or lualatex\n"
+        )
+    else:
+        assert result.stderr == ""
+    compiled = subprocess.run(
+        [engine, "-interaction=nonstopmode", "-halt-on-error", "mixed.tex"], cwd=tmp_path, capture_output=True, text=True
+    )
+    assert compiled.returncode == 0, compiled.stdout[-2000:]
+    log = (tmp_path / "mixed.log").read_text(encoding="utf-8", errors="replace")
+    assert "Missing character" not in log
+    text = subprocess.run(["pdftotext", "mixed.pdf", "-"], cwd=tmp_path, capture_output=True, text=True).stdout
+    words = " ".join(text.split())
+    for kept in ["a--b", "x---y", ",,", "''", "end"]:  # no dashes or quotes made of them
+        assert kept in words
+    if engine == "pdflatex":
+        assert "[U+65E5][U+672C][U+8A9E]" in words and "[U+1F60A]" in words
+    else:
+        assert "\u65e5\u672c\u8a9e" in words and "\U0001f60a" in words and "<<" in words
