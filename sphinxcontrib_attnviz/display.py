@@ -152,13 +152,11 @@ class TokenDisplay:
         return index > 0 and self.texts[index - 1].endswith("\n")
 
     def separators(self) -> list[str]:
-        """The plain text drawn before each token: the gap from the original text, else a
-        space before each new word (none at the start or after a line break)."""
-        gaps = self.gaps or ("",) * len(self.texts)
-        return [
-            gap or ("" if self.joins[index] or index == 0 or self.breaks_before(index) else " ")
-            for index, gap in enumerate(gaps)
-        ]
+        """The plain text drawn before each token: with offsets, the gap from the original
+        text; otherwise a space before each new word (none at the start or after a line break)."""
+        if self.gaps is not None:
+            return list(self.gaps)
+        return ["" if joins or index == 0 or self.breaks_before(index) else " " for index, joins in enumerate(self.joins)]
 
     def joined(self) -> list[bool]:
         """Whether each token is drawn in one word with the token before it: a piece that
@@ -323,10 +321,10 @@ def display_offsets(
     previous_start: int | None = None  # the span start of the last token with text, if it may share
     for index, span in enumerate(offsets):
         start, end = _checked_span(span, index, len(text), source)
-        if start == end == 0:  # a special token
+        if start == end == 0:  # a special token: a word of its own
             texts.append(visible(tokens[index] if tokens is not None else ""))
             joins.append(False)
-            gaps.append("")
+            gaps.append(" " if index else "")
             decoded.append("")
             previous_start = None
             continue
@@ -343,9 +341,11 @@ def display_offsets(
             gap = ""
         else:
             gap = text[position:start]
-        gaps.append(plain(gap))
-        joins.append(not gap and previous_start is not None)
+        after_special = index > 0 and previous_start is None
+        gaps.append(plain(gap) or (" " if after_special else ""))  # a special token is a word of its own
         piece = text[start:end]
+        # one word with the token before: nothing between them, no space at the seam
+        joins.append(not gap and previous_start is not None and not piece[:1].isspace() and not decoded[-1][-1:].isspace())
         texts.append(visible(piece))
         decoded.append(piece)
         position, previous_start = end, start
