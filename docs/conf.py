@@ -18,7 +18,7 @@ html_static_path = ["_static"]
 html_css_files = ["custom.css"]
 html_title = "sphinxcontrib-attnviz"
 
-# xelatex keeps every character of real tokenizers' output (emoji, ▁, ’); DejaVu has them.
+# xelatex keeps every character of real tokenizers' output (emoji, U+2581, U+2019); DejaVu has them.
 latex_engine = "xelatex"
 latex_elements = {
     "fontpkg": r"""

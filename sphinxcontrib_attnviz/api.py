@@ -13,11 +13,11 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from .arrays import as_float_array
+from .data import TokenScores
 from .errors import DataError
 from .render.html import render_html as html_fragment
 from .render.latex import render_latex
 from .render.text import render_text
-from .data import TokenScores
 from .visualization import Visualization, options_from_keywords, visualize, visualize_lists
 
 ScoresLike = Any  # a sequence of numbers, an array, a tensor, or a mapping of label -> one of those

@@ -68,7 +68,10 @@ def build_parser() -> OneLineErrorParser:
     output = parser.add_argument_group("output")
     output.add_argument("--format", choices=("html", "latex", "text"), default="html", help="default: html")
     output.add_argument(
-        "--latex-engine", choices=ENGINES, default="pdflatex", help="latex: the engine the document is for (default: pdflatex)"
+        "--latex-engine",
+        choices=ENGINES,
+        default="pdflatex",
+        help="latex: the engine the document is for (default: pdflatex)",
     )
     output.add_argument("--fragment", action="store_true", help="html/latex: only the visualisation, not a whole page")
     output.add_argument("--title", default="Token scores", help="the page's title (default: Token scores)")
@@ -126,7 +129,10 @@ def render(viz: Visualization, args: argparse.Namespace) -> Iterator[str]:
         fragment = latex_fragment(viz, args.latex_engine)
         if fragment.unsupported:
             remedy = "--latex-engine xelatex or lualatex"
-            print(f"{PROGRAM}: warning: {unsupported_message(fragment.unsupported, args.latex_engine, remedy)}", file=sys.stderr)
+            print(
+                f"{PROGRAM}: warning: {unsupported_message(fragment.unsupported, args.latex_engine, remedy)}",
+                file=sys.stderr,
+            )
         yield fragment.source if args.fragment else latex_document(fragment.source, args.title, args.latex_engine)
     elif args.fragment:
         yield from iter_html(viz)

@@ -156,7 +156,9 @@ class TokenDisplay:
         text; otherwise a space before each new word (none at the start or after a line break)."""
         if self.gaps is not None:
             return list(self.gaps)
-        return ["" if joins or index == 0 or self.breaks_before(index) else " " for index, joins in enumerate(self.joins)]
+        return [
+            "" if joins or index == 0 or self.breaks_before(index) else " " for index, joins in enumerate(self.joins)
+        ]
 
     def joined(self) -> list[bool]:
         """Whether each token is drawn in one word with the token before it: a piece that
@@ -345,7 +347,9 @@ def display_offsets(
         gaps.append(plain(gap) or (" " if after_special else ""))  # a special token is a word of its own
         piece = text[start:end]
         # one word with the token before: nothing between them, no space at the seam
-        joins.append(not gap and previous_start is not None and not piece[:1].isspace() and not decoded[-1][-1:].isspace())
+        joins.append(
+            not gap and previous_start is not None and not piece[:1].isspace() and not decoded[-1][-1:].isspace()
+        )
         texts.append(visible(piece))
         decoded.append(piece)
         position, previous_start = end, start
@@ -365,7 +369,9 @@ def _checked_span(span: Sequence[int], index: int, length: int, source: str | No
     try:
         start, end = (operator.index(value) for value in span)
     except (TypeError, ValueError):
-        raise DataError(f"offsets of token {index + 1} must be two integers [start, end], not {span!r}", source) from None
+        raise DataError(
+            f"offsets of token {index + 1} must be two integers [start, end], not {span!r}", source
+        ) from None
     if not 0 <= start <= end <= length:
         raise DataError(
             f"offsets of token {index + 1} ({start}, {end}) are out of range: the text has {length} characters", source

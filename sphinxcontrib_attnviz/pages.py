@@ -44,14 +44,16 @@ _MAIN_FONT = f"\\IfFontExistsTF{{{MAIN_FONT}}}{{\\setmainfont{{{MAIN_FONT}}}}}{{
 #: xelatex: ucharclasses switches to the first CJK font the machine has for CJK characters.
 _XELATEX_CJK = (
     "\\let\\attnvizcjk\\relax\n"
-    + "".join(f"\\IfFontExistsTF{{{font}}}{{\\newfontfamily\\attnvizcjk{{{font}}}}}{{}}\n" for font in reversed(CJK_FONTS))
+    + "".join(
+        f"\\IfFontExistsTF{{{font}}}{{\\newfontfamily\\attnvizcjk{{{font}}}}}{{}}\n" for font in reversed(CJK_FONTS)
+    )
     + "\\usepackage{ucharclasses}\n\\setTransitionsForCJK{\\attnvizcjk}{\\normalfont}\n"
 )
 #: lualatex: luaotfload falls back on the CJK fonts the machine has (a missing one would stop it).
 _LUALATEX_FALLBACK = (
     "\\def\\attnvizfallback{}\n"
     + "".join(
-        f"\\IfFontExistsTF{{{font}}}{{\\edef\\attnvizfallback{{\\attnvizfallback\"{font}:mode=harf;\",}}}}{{}}\n"
+        f'\\IfFontExistsTF{{{font}}}{{\\edef\\attnvizfallback{{\\attnvizfallback"{font}:mode=harf;",}}}}{{}}\n'
         for font in CJK_FONTS
     )
     + '\\directlua{luaotfload.add_fallback("attnviz", {\\attnvizfallback})}\n'

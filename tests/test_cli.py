@@ -159,12 +159,16 @@ def test_latex_document_compiles_under_every_engine(tmp_path: Path, engine: str)
     if engine == "pdflatex":  # one line names what pdflatex cannot typeset
         assert result.stderr == (
             "attention-viz: warning: pdflatex cannot typeset \u65e5 (U+65E5) \u672c (U+672C) \u8a9e (U+8A9E) "
-            "\U0001f60a (U+1F60A): shown as code-point markers; to keep the characters, use --latex-engine xelatex or lualatex\n"
+            "\U0001f60a (U+1F60A): shown as code-point markers; "
+            "to keep the characters, use --latex-engine xelatex or lualatex\n"
         )
     else:
         assert result.stderr == ""
     compiled = subprocess.run(
-        [engine, "-interaction=nonstopmode", "-halt-on-error", "mixed.tex"], cwd=tmp_path, capture_output=True, text=True
+        [engine, "-interaction=nonstopmode", "-halt-on-error", "mixed.tex"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
     )
     assert compiled.returncode == 0, compiled.stdout[-2000:]
     log = (tmp_path / "mixed.log").read_text(encoding="utf-8", errors="replace")

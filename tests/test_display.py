@@ -34,7 +34,11 @@ def test_gpt2_byte_level_tokens_show_the_text_they_stand_for(scheme: str) -> Non
     fragment = render_html(GPT2_TOKENS, range(11), subwords=scheme)
     assert shown_rows(fragment) == ["The cat don\u2019t like caf\u00e9.\u21b5\n\U0001f60a"]
     [figure] = figures(fragment)
-    assert figure.words == [[2, 3], [5, 6, 7, 8], [9, 10]]  # don’t, café.↵, 😊 (its first bytes, then the rest)
+    assert figure.words == [
+        [2, 3],
+        [5, 6, 7, 8],
+        [9, 10],
+    ]  # don-t, café.-newline, the emoji (its first bytes, then the rest)
     assert "first bytes of a character" in figure.spans[9].attrs["title"] and figure.spans[9].text == ""
     assert ("subwords: bpe (detected" in fragment) == (scheme == "auto")
 
@@ -104,7 +108,10 @@ def render_html_of(data: TokenScores) -> str:
 @pytest.mark.parametrize(
     ("offsets", "message"),
     [
-        ([(1, 3), (0, 4)], r"offsets of token 2 \(0, 4\) overlap the token before it, which ends at 3, and do not go on"),
+        (
+            [(1, 3), (0, 4)],
+            r"offsets of token 2 \(0, 4\) overlap the token before it, which ends at 3, and do not go on",
+        ),
         ([(0, 2), (3, 99)], r"offsets of token 2 \(3, 99\) are out of range: the text has 5 characters"),
         ([(2, 1)], r"offsets of token 1 \(2, 1\) are out of range"),
         ([(0, 1.5)], r"offsets of token 1 must be two integers \[start, end\], not \[0, 1.5\]"),
@@ -112,7 +119,10 @@ def render_html_of(data: TokenScores) -> str:
 )
 def test_bad_offsets_are_located_errors(offsets: list, message: str) -> None:
     with pytest.raises(DataError, match=message) as error:
-        parse_json(f'{{"text": "ab cd", "offsets": {[list(span) for span in offsets]}, "scores": {[1] * len(offsets)}}}', "d.json")
+        parse_json(
+            f'{{"text": "ab cd", "offsets": {[list(span) for span in offsets]}, "scores": {[1] * len(offsets)}}}',
+            "d.json",
+        )
     assert error.value.source == "d.json"
 
 
@@ -122,7 +132,9 @@ finite_scores = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False, allow_
 #: Any Unicode, controls and lone surrogates included, and the schemes' markers.
 token_text = st.one_of(
     st.text(st.characters(codec=None), max_size=6),
-    st.lists(st.sampled_from(["\u0120", "\u2581", "##", "<0xF0>", "<0x0A>", "\u010a", "\u00c3", "a", "\n", " "]), max_size=4).map("".join),
+    st.lists(
+        st.sampled_from(["\u0120", "\u2581", "##", "<0xF0>", "<0x0A>", "\u010a", "\u00c3", "a", "\n", " "]), max_size=4
+    ).map("".join),
     st.sampled_from(["[CLS]", "</s>", "<0x9F>", "\u2581", "\u0120", "", "\x00", "\r\n"]),
 )
 token_lists = st.lists(token_text, min_size=1, max_size=30)
@@ -135,7 +147,9 @@ def xhtml(fragment: str) -> ET.Element:
 
 @settings(max_examples=250, deadline=None)
 @given(tokens=token_lists, scheme=st.sampled_from(SCHEMES), data=st.data())
-def test_any_tokens_under_any_scheme_show_their_display_text(tokens: list[str], scheme: str, data: st.DataObject) -> None:
+def test_any_tokens_under_any_scheme_show_their_display_text(
+    tokens: list[str], scheme: str, data: st.DataObject
+) -> None:
     scores = data.draw(st.lists(finite_scores, min_size=len(tokens), max_size=len(tokens)))
     viz = visualize_lists(tokens, scores, subwords=scheme)
     fragment = render_html(tokens, scores, subwords=scheme)

@@ -12,13 +12,13 @@ from matplotlib.colors import to_hex
 
 from pages import figures
 from sphinxcontrib_attnviz import render_html
+from sphinxcontrib_attnviz.display import display_tokens
 from sphinxcontrib_attnviz.errors import DataError, OptionError
 from sphinxcontrib_attnviz.formats import parse_csv, parse_json, parse_pairs, parse_tsv, read_data_file
 from sphinxcontrib_attnviz.options import parse_options
 from sphinxcontrib_attnviz.render.latex import render_latex
 from sphinxcontrib_attnviz.render.text import render_text
 from sphinxcontrib_attnviz.scale import ColourScale, centred_range
-from sphinxcontrib_attnviz.display import display_tokens
 from sphinxcontrib_attnviz.visualization import visualize_lists
 
 TOKENS = ["[CLS]", "new york", "is", "great", "!", "[SEP]"]

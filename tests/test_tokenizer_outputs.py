@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 from sphinx.cmd.build import build_main
-from test_pdf import build_pdf_text, latex_tools  # noqa: F401 (the fixture skips without TeX)
+from test_pdf import latex_tools  # noqa: F401 (the fixture skips without TeX)
+from test_sphinx_builders import read_written
 
 from pages import ROOTS, figures
 
@@ -24,6 +25,7 @@ SHOWN = [
     "form \u240c esc\u241b[31m end",
     "a \u2205 \u2423 \u2409 b",
     "[CLS] Hi, caf\u00e9\n\U0001f60a  x [SEP]",
+    "a--b x---y ,, '' ``q'' don't <<",
 ]
 #: Under pdflatex: the same words, what pdflatex cannot typeset as code-point markers.
 PDFLATEX_WORDS = [
@@ -34,6 +36,7 @@ PDFLATEX_WORDS = [
     ["form FF escESC[31m end"],
     ["a", "HT b"],
     ["[CLS] Hi, caf\u00e9", "[U+1F60A] x [SEP]"],
+    ["a--b x---y ,, '' ``q'' don't <<"],
 ]
 
 
@@ -59,14 +62,26 @@ def test_epub_xhtml_is_well_formed(tmp_path: Path) -> None:
     assert [figure.shown[0].strip() for figure in figures(page.read_text(encoding="utf-8"))] == SHOWN
 
 
-@pytest.mark.parametrize(("builder", "output"), [("text", "index.txt"), ("man", "tokenizers.1"), ("texinfo", "tokenizers.texi")])
+@pytest.mark.parametrize(
+    ("builder", "output"), [("text", "index.txt"), ("man", "tokenizers.1"), ("texinfo", "tokenizers.texi")]
+)
 def test_text_like_outputs_hold_no_raw_control_character(tmp_path: Path, builder: str, output: str) -> None:
     assert build(builder, tmp_path) == ""
-    written = (tmp_path / builder / output).read_text(encoding="utf-8")
-    assert not set(written) & {"\x00", "\x0c", "\x1b", "\t"}
+    source = (tmp_path / builder / output).read_text(encoding="utf-8")
+    assert not set(source) & {"\x00", "\x0c", "\x1b", "\t"}
+    written = read_written(tmp_path / builder / output)
     squeezed = " ".join(written.split())
-    for shown in ["don[0.2500]\u2019t[0.3500]", "caf[0.5500]\u00e9[", "esc\u241b[31m[", "\u2205[", "\u2423[", "\u2409["]:
+    for shown in [
+        "don[0.2500]\u2019t[0.3500]",
+        "caf[0.5500]\u00e9[",
+        "esc\u241b[31m[",
+        "\u2205[",
+        "\u2423[",
+        "\u2409[",
+    ]:
         assert shown in squeezed
+    # TeX ligatures and quotes stay as written (Texinfo's @verb, read back by makeinfo)
+    assert " a--b[0.05000] x---y[0.1500] ,,[0.2500] ''[0.3500] ``q''[0.4500] don't[0.5500] <<[0.6500]" in squeezed
 
 
 def pdf_text(tmp_path: Path, *overrides: str) -> tuple[str, str]:
@@ -97,5 +112,11 @@ def test_xelatex_pdf_keeps_every_character(tmp_path: Path) -> None:
     fonts = r"\setmainfont{DejaVu Sans}\setmonofont{DejaVu Sans Mono}"
     text, warnings = pdf_text(tmp_path, "latex_engine=xelatex", f"latex_elements.fontpkg={fonts}")
     assert warnings == ""
-    for word in ["The cat don\u2019t like caf\u00e9.", "\U0001f60a", "Hallo wereld", "there\U0001f60a", "Hi, caf\u00e9"]:
+    for word in [
+        "The cat don\u2019t like caf\u00e9.",
+        "\U0001f60a",
+        "Hallo wereld",
+        "there\U0001f60a",
+        "Hi, caf\u00e9",
+    ]:
         assert word in squeezed(text), word

@@ -31,7 +31,9 @@ LINE_BREAK = "<br/>"
 
 #: Beyond ``html.escape``: a raw CR would be read as LF.
 _TEXT_EXTRAS = str.maketrans({"\r": "&#13;"})
-_SPECIAL = re.compile("[&<>\"'\r\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]")
+_SPECIAL = re.compile(
+    "[&<>\"'\r\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]"
+)
 
 
 def escape_text(text: str) -> str:
@@ -103,7 +105,9 @@ class Layout:
     def of(cls, display: TokenDisplay) -> Layout:
         separators = display.separators()
         spaced = np.fromiter((separator == " " for separator in separators), dtype=bool, count=len(separators))
-        before = {index: _gap_html(separators[index]) for index in np.flatnonzero(~spaced).tolist() if separators[index]}
+        before = {
+            index: _gap_html(separators[index]) for index in np.flatnonzero(~spaced).tolist() if separators[index]
+        }
         after: dict[int, str] = {}
         if any(display.joins):
             firsts, lasts = display.word_edges()
@@ -141,7 +145,9 @@ def token_spans(row: ColouredRow, layout: Layout, start: int = 0, stop: int | No
     """
     stop = layout.size if stop is None else min(stop, layout.size)
     openings = _span_openings(row.palette)
-    heads = openings[row.colour_index[start:stop] + np.where(layout.spaced[start:stop], len(row.palette.backgrounds), 0)]
+    heads = openings[
+        row.colour_index[start:stop] + np.where(layout.spaced[start:stop], len(row.palette.backgrounds), 0)
+    ]
     titles = format_scores(row.scores[start:stop])
     for offset in np.flatnonzero(row.clipped[start:stop]).tolist():
         titles[offset] += CLIPPED_NOTE

@@ -8,32 +8,61 @@ its line (``↵[0.5]``); the row goes on under its first token.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from ..display import TokenDisplay
 from ..visualization import ColouredRow, Visualization
 from . import format_bound, format_score
 
 
-def row_line(viz: Visualization, row: ColouredRow) -> str:
+def _as_is(text: str) -> str:
+    return text
+
+
+@dataclass(frozen=True)
+class TextMarkup:
+    """How a text-like output writes a row: its plain text (labels, text between tokens,
+    scores), a token's display text, and a line break that goes on under the first token
+    (given the label's width)."""
+
+    plain: Callable[[str], str] = _as_is
+    token: Callable[[str], str] = _as_is
+    line_break: Callable[[int], str] = lambda indent: "\n" + " " * indent
+
+
+PLAIN = TextMarkup()
+
+
+def row_line(viz: Visualization, row: ColouredRow, markup: TextMarkup = PLAIN) -> str:
     """One row: its label, then each token with its score in brackets."""
-    notes = [f"[{format_score(score)}{' clipped' if clipped else ''}]" for score, clipped in zip(row.scores, row.clipped, strict=True)]
-    return _lines(viz.display, row.label, notes)
+    scores = [
+        f"[{format_score(score)}{' clipped' if clipped else ''}]"
+        for score, clipped in zip(row.scores, row.clipped, strict=True)
+    ]
+    return _lines(viz.display, row.label, scores, markup)
 
 
 def words_line(viz: Visualization, row: ColouredRow) -> str:
     """One row without scores: its label, then the tokens as words (for search and plain fallbacks)."""
-    return _lines(viz.display, row.label, [""] * len(viz.display))
+    return _lines(viz.display, row.label, [""] * len(viz.display), PLAIN)
 
 
-def _lines(display: TokenDisplay, label: str | None, suffixes: list[str]) -> str:
+def _lines(display: TokenDisplay, label: str | None, suffixes: list[str], markup: TextMarkup) -> str:
     """The label, then each separator and token text with its suffix; a line break (in a
     token or between tokens) goes on under the first token."""
     prefix = f"{label}: " if label is not None else ""
-    indent = "\n" + " " * len(prefix)
-    parts = [prefix]
+    line_break = markup.line_break(len(prefix))
+
+    def plain(text: str) -> str:
+        return line_break.join(markup.plain(line) for line in text.split("\n"))
+
+    parts = [markup.plain(prefix)]
     for separator, text, suffix in zip(display.separators(), display.texts, suffixes, strict=True):
-        parts.append(separator.replace("\n", indent))
-        parts.append(text.removesuffix("\n") + suffix + (indent if text.endswith("\n") else ""))
-    parts.append(display.tail.replace("\n", indent))
+        parts.append(plain(separator))
+        line_end = line_break if text.endswith("\n") else ""
+        parts.append(markup.token(text.removesuffix("\n")) + markup.plain(suffix) + line_end)
+    parts.append(plain(display.tail))
     return "".join(parts)
 
 
@@ -44,11 +73,11 @@ def legend_line(viz: Visualization) -> str:
     return f"colour scale: {viz.cmap} from {format_bound(scale.vmin)} to {format_bound(scale.vmax)}{centre}"
 
 
-def render_text_lines(viz: Visualization) -> list[str]:
+def render_text_lines(viz: Visualization, markup: TextMarkup = PLAIN) -> list[str]:
     """The rows, then the legend line if the visualisation has a legend."""
-    lines = [row_line(viz, row) for row in viz.rows]
+    lines = [row_line(viz, row, markup) for row in viz.rows]
     if viz.legend:
-        lines.append(legend_line(viz))
+        lines.append(markup.plain(legend_line(viz)))
     return lines
 
 

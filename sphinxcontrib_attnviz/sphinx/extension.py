@@ -10,7 +10,7 @@ from sphinx.application import Sphinx
 from .. import __version__
 from .config import add_config_values, check_config
 from .directive import AttentionViz
-from .nodes import attention_viz, depart_text_like, visit_html, visit_latex, visit_text_like
+from .nodes import attention_viz, depart_text_like, visit_html, visit_latex, visit_man, visit_texinfo, visit_text_like
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 CSS_FILE = "attnviz.css"
@@ -25,14 +25,13 @@ def add_css_for_html(app: Sphinx) -> None:
 
 def setup(app: Sphinx) -> dict[str, Any]:
     add_config_values(app)
-    text_like = (visit_text_like, depart_text_like)
     app.add_node(
         attention_viz,
         html=(visit_html, None),
         latex=(visit_latex, None),
-        text=text_like,
-        man=text_like,
-        texinfo=text_like,
+        text=(visit_text_like, depart_text_like),
+        man=(visit_man, None),
+        texinfo=(visit_texinfo, None),
     )
     app.add_directive("attention-viz", AttentionViz)
     app.connect("config-inited", check_config)

@@ -3,7 +3,8 @@
 The node is a ``container`` of plain paragraphs, one per row with the tokens as words:
 what the search index sees, and what builders without a visitor of their own
 (third-party ones) write. HTML and LaTeX builders write the core's fragment instead;
-text, man and texinfo write every token with its score (``wow[0.03613]``) and the legend.
+text, man and texinfo write every token with its score (``wow[0.03613]``) and the legend
+(man and texinfo each token verbatim, in their own markup).
 """
 
 from __future__ import annotations
@@ -16,6 +17,9 @@ from sphinx.writers.latex import LaTeXTranslator
 
 from ..render.html import render_html
 from ..render.latex import latex_fragment, unsupported_message
+from ..render.roff import ROFF
+from ..render.roff import paragraphs as roff_paragraphs
+from ..render.texinfo import TEXINFO
 from ..render.text import render_text_lines, words_line
 from ..visualization import Visualization
 
@@ -51,6 +55,22 @@ def visit_latex(translator: LaTeXTranslator, node: attention_viz) -> None:
         message = unsupported_message(fragment.unsupported, engine, "latex_engine = 'xelatex' or 'lualatex' in conf.py")
         logger.warning(f"attention-viz: {message}", type="attnviz", subtype="latex", location=node)
     translator.body.append(fragment.source)
+    raise nodes.SkipNode
+
+
+def visit_texinfo(translator: SphinxTranslator, node: attention_viz) -> None:
+    """The rows with their scores and the legend as paragraphs, each token verbatim
+    (``@verb``: no dashes or curly quotes made of it)."""
+    for line in render_text_lines(node["viz"], TEXINFO):
+        translator.body.append(f"\n{line}\n")  # type: ignore[attr-defined]
+    raise nodes.SkipNode
+
+
+def visit_man(translator: SphinxTranslator, node: attention_viz) -> None:
+    """The rows with their scores and the legend, each a paragraph of roff: tokens never
+    hyphenated, never read as requests."""
+    translator.ensure_eol()  # type: ignore[attr-defined]
+    translator.body.append(roff_paragraphs(render_text_lines(node["viz"], ROFF)))  # type: ignore[attr-defined]
     raise nodes.SkipNode
 
 
