@@ -46,7 +46,9 @@ import operator
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
+
+import numpy as np
 
 from .errors import DataError
 
@@ -125,16 +127,17 @@ class TokenDisplay:
     """What each of N tokens shows, and what is drawn between them.
 
     ``texts[i]`` is token i's display text: decoded, with visible stand-ins; it holds a
-    newline only right after a ``↵``, where the line breaks after the token. ``joins[i]``
-    says token i continues the word of the token before it (no space between them).
-    ``decoded[i]`` is what token i adds to the decoded text, as the tokenizer's decoder
-    writes it: no stand-ins, the space that starts a word included. With offsets,
-    ``gaps[i]`` is the original text between token i-1 and token i, drawn plain, and
-    ``tail`` the text after the last token.
+    newline only right after a ``↵``, where the line breaks after the token. ``joins``
+    (N booleans) says which tokens continue the word of the token before (no space
+    between them). ``decoded[i]`` is what token i adds to the decoded text, as the
+    tokenizer's decoder writes it: no stand-ins, the space that starts a word included
+    (with ``none``, the tokens themselves, joined by spaces). With offsets, ``gaps[i]`` is
+    the original text between token i-1 and token i, drawn plain, and ``tail`` the text
+    after the last token. The per-token flags are arrays, so long texts stay light.
     """
 
     texts: tuple[str, ...]
-    joins: tuple[bool, ...]
+    joins: np.ndarray
     decoded: tuple[str, ...]
     scheme: str = "none"
     detected: bool = False
@@ -144,47 +147,65 @@ class TokenDisplay:
     #: Notes for a token's tooltip, by index (a split character's first bytes).
     notes: dict[int, str] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        joins = np.array(self.joins, dtype=bool).reshape(len(self.texts))
+        joins.flags.writeable = False
+        object.__setattr__(self, "joins", joins)
+
     def __len__(self) -> int:
         return len(self.texts)
 
-    def breaks_before(self, index: int) -> bool:
-        """Whether the line breaks before token ``index`` (the token before ends with a newline)."""
-        return index > 0 and self.texts[index - 1].endswith("\n")
+    @cached_property
+    def breaks(self) -> np.ndarray:
+        """Whether the line breaks after each token (its text ends with a newline)."""
+        breaking = {text for text in set(self.texts) if text.endswith("\n")}
+        if not breaking:
+            return np.zeros(len(self.texts), dtype=bool)
+        return np.fromiter((text in breaking for text in self.texts), dtype=bool, count=len(self.texts))
+
+    @cached_property
+    def _breaks_before(self) -> np.ndarray:
+        return np.concatenate(([False], self.breaks[:-1])) if len(self.texts) else self.breaks
+
+    @cached_property
+    def spaced(self) -> np.ndarray:
+        """Whether a single space is drawn before each token (a new word, not the first,
+        not at the start of a line; with offsets, where the gap is one space)."""
+        if self.gaps is not None:
+            return np.fromiter((gap == " " for gap in self.gaps), dtype=bool, count=len(self.gaps))
+        spaced = ~self.joins & ~self._breaks_before
+        spaced[:1] = False
+        return spaced
 
     def separators(self) -> list[str]:
         """The plain text drawn before each token: with offsets, the gap from the original
         text; otherwise a space before each new word (none at the start or after a line break)."""
         if self.gaps is not None:
             return list(self.gaps)
-        return [
-            "" if joins or index == 0 or self.breaks_before(index) else " " for index, joins in enumerate(self.joins)
-        ]
+        return [" " if spaced else "" for spaced in self.spaced.tolist()]
 
-    def joined(self) -> list[bool]:
+    @cached_property
+    def joined(self) -> np.ndarray:
         """Whether each token is drawn in one word with the token before it: a piece that
         continues the word, with nothing drawn between them."""
-        gaps = self.gaps or ("",) * len(self.texts)
-        return [
-            joins and not gap and not self.breaks_before(index)
-            for index, (joins, gap) in enumerate(zip(self.joins, gaps, strict=True))
-        ]
+        joined = self.joins & ~self._breaks_before
+        if self.gaps is not None:
+            joined &= np.fromiter((not gap for gap in self.gaps), dtype=bool, count=len(self.gaps))
+        return joined
 
-    def word_edges(self) -> tuple[list[bool], list[bool]]:
+    @cached_property
+    def word_edges(self) -> tuple[np.ndarray, np.ndarray]:
         """For each token, whether it is the first piece of a word of several pieces, and
         whether it is the last piece of one."""
-        joined = self.joined()
-        following = [*joined[1:], False]
-        return (
-            [not this and following for this, following in zip(joined, following, strict=True)],
-            [this and not following for this, following in zip(joined, following, strict=True)],
-        )
+        following = np.concatenate((self.joined[1:], [False]))
+        return ~self.joined & following, self.joined & ~following
 
     def decoded_text(self) -> str:
         """The text the tokens stand for, as the tokenizer's own decoder gives it: with
         offsets, the original text; otherwise the decoded pieces one after the other."""
         if self.source_text is not None:
             return self.source_text
-        return "".join(self.decoded)
+        return " ".join(self.decoded) if self.scheme == "none" else "".join(self.decoded)
 
 
 def display_tokens(tokens: Sequence[str], scheme: str = "none") -> TokenDisplay:
@@ -194,13 +215,13 @@ def display_tokens(tokens: Sequence[str], scheme: str = "none") -> TokenDisplay:
         scheme = detect_scheme(tokens)
     if scheme == "none":
         shown = {token: visible(token) for token in set(tokens)}  # each distinct token once
-        texts = tuple(map(shown.__getitem__, tokens))
-        decoded = tuple(token if index == 0 else " " + token for index, token in enumerate(tokens))
-        return TokenDisplay(texts, (False,) * len(texts), decoded, scheme, detected)
+        plain = all(text is token for token, text in shown.items())
+        texts = tuple(tokens) if plain else tuple(map(shown.__getitem__, tokens))
+        return TokenDisplay(texts, np.zeros(len(texts), dtype=bool), tuple(tokens), scheme, detected)
     pieces = _decode(tokens, scheme)
     return TokenDisplay(
         texts=tuple(_shown(piece) for piece in pieces),
-        joins=tuple(piece.continues for piece in pieces),
+        joins=np.array([piece.continues for piece in pieces], dtype=bool),
         decoded=tuple(piece.decoded for piece in pieces),
         scheme=scheme,
         detected=detected,

@@ -63,7 +63,7 @@ def test_sentencepiece_lone_marker_and_byte_fallback() -> None:
 def test_wordpiece_pieces_join_and_specials_stand_alone() -> None:
     display = display_tokens(["[CLS]", "back", "##pro", "##pa", "##gation", "[SEP]"], "auto")
     assert display.scheme == "wordpiece"
-    assert display.joined() == [False, False, True, True, True, False]
+    assert display.joined.tolist() == [False, False, True, True, True, False]
     assert display.decoded_text() == "[CLS] backpropagation [SEP]"
 
 

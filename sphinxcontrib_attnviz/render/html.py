@@ -103,21 +103,19 @@ class Layout:
 
     @classmethod
     def of(cls, display: TokenDisplay) -> Layout:
-        separators = display.separators()
-        spaced = np.fromiter((separator == " " for separator in separators), dtype=bool, count=len(separators))
-        before = {
-            index: _gap_html(separators[index]) for index in np.flatnonzero(~spaced).tolist() if separators[index]
-        }
+        spaced = display.spaced.copy()
+        before: dict[int, str] = {}
+        if display.gaps is not None:
+            before = {index: _gap_html(gap) for index, gap in enumerate(display.gaps) if gap and gap != " "}
         after: dict[int, str] = {}
-        if any(display.joins):
-            firsts, lasts = display.word_edges()
-            for index in [index for index, first in enumerate(firsts) if first]:
+        if display.joins.any():
+            firsts, lasts = display.word_edges
+            for index in np.flatnonzero(firsts).tolist():
                 before[index] = (" " if spaced[index] else before.get(index, "")) + WORD_OPEN
-                spaced[index] = False
-            after.update((index, "</span>") for index, last in enumerate(lasts) if last)
-        for index, text in enumerate(display.texts):
-            if text.endswith("\n"):
-                after[index] = after.get(index, "") + LINE_BREAK
+            spaced[firsts] = False
+            after.update((index, "</span>") for index in np.flatnonzero(lasts).tolist())
+        for index in np.flatnonzero(display.breaks).tolist():
+            after[index] = after.get(index, "") + LINE_BREAK
         return cls(
             spaced=spaced,
             before=before,

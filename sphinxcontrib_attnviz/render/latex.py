@@ -58,8 +58,8 @@ def _colour(hex_colour: str) -> str:
 
 def token_boxes(display: TokenDisplay, row: ColouredRow, writer: LatexWriter) -> str:
     """The row's tokens as coloured boxes; a space (a possible line break) between words."""
-    joined = display.joined()
-    firsts, lasts = display.word_edges()
+    joined = display.joined.tolist()
+    firsts, lasts = (edges.tolist() for edges in display.word_edges)
     parts = []
     for index, (separator, text, background, foreground) in enumerate(
         zip(display.separators(), display.texts, row.backgrounds, row.foregrounds, strict=True)
