@@ -47,6 +47,8 @@ class Legend:
     cmap: str
     scale: ColourScale
     stops: tuple[str, ...]
+    #: Said after the colormap's name: the subword scheme, when ``auto`` found it.
+    note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -79,15 +81,16 @@ def visualize(data: TokenScores, options: VizOptions | None = None) -> Visualiza
         data = data.select_rows(options.rows)
     matrix = np.array([row.scores for row in data.rows], dtype=np.float64)
     scale = choose_scale(matrix[:, _scale_columns(data.tokens, options.scale_ignore)].ravel(), options)
+    display = token_display(data, options.subwords)
     return Visualization(
         tokens=data.tokens,
-        display=token_display(data, options.subwords),
+        display=display,
         rows=tuple(
             _colour_row(row.label, scores, scale, palette) for row, scores in zip(data.rows, matrix, strict=True)
         ),
         cmap=options.cmap,
         scale=scale,
-        legend=_legend(options.cmap, scale) if options.legend else None,
+        legend=_legend(options.cmap, scale, scheme_note(display)) if options.legend else None,
         classes=options.classes,
     )
 
@@ -133,7 +136,12 @@ def _colour_row(label: str | None, scores: np.ndarray, scale: ColourScale, palet
     return ColouredRow(label, scores, index, clipped, palette)
 
 
-def _legend(cmap: str, scale: ColourScale) -> Legend:
+def scheme_note(display: TokenDisplay) -> str | None:
+    """What ``auto`` found, for the legend and the tooltip: ``subwords: bpe (detected)``."""
+    return f"subwords: {display.scheme} (detected)" if display.detected else None
+
+
+def _legend(cmap: str, scale: ColourScale, note: str | None) -> Legend:
     colormap = colors.colormap(cmap)
     stops = colors.hex_colors(colors.rgb_bytes(np.linspace(0.0, 1.0, LEGEND_STOPS), colormap))
-    return Legend(cmap, scale, tuple(stops))
+    return Legend(cmap, scale, tuple(stops), note)

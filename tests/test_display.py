@@ -4,11 +4,14 @@ and every HTML/XHTML output drawing exactly that."""
 from __future__ import annotations
 
 import html
+import tempfile
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_latex_text import compile_tex, need
 
 from pages import figures
 from sphinxcontrib_attnviz import colors, render_html
@@ -16,6 +19,8 @@ from sphinxcontrib_attnviz.data import TokenScores
 from sphinxcontrib_attnviz.display import SCHEMES, byte_decoder, display_offsets, display_tokens, visible
 from sphinxcontrib_attnviz.errors import DataError
 from sphinxcontrib_attnviz.formats import parse_json
+from sphinxcontrib_attnviz.pages import latex_document
+from sphinxcontrib_attnviz.render.latex import render_latex
 from sphinxcontrib_attnviz.render.text import render_text
 from sphinxcontrib_attnviz.visualization import visualize, visualize_lists
 
@@ -180,3 +185,22 @@ def test_plain_tokens_without_a_scheme_render_as_before(tokens: list[str], data:
     ]
     assert render_html(tokens, scores, cmap=cmap) == '<div class="attnviz">' + " ".join(spans) + "</div>"
     assert set(row.backgrounds) <= set(colors.palette(cmap).backgrounds)
+
+
+@pytest.mark.parametrize("engine", ["pdflatex", "xelatex"])
+def test_any_tokens_under_any_scheme_compile(engine: str) -> None:
+    """A bounded sample: a few documents, each of several visualisations of drawn tokens
+    under every scheme, compile (pdflatex with markers, xelatex with the characters)."""
+    need("pdftotext", engine)
+
+    @settings(max_examples=3, deadline=None, database=None)
+    @given(figures_drawn=st.lists(st.tuples(token_lists, st.sampled_from(SCHEMES)), min_size=6, max_size=6))
+    def compiles(figures_drawn: list[tuple[list[str], str]]) -> None:
+        fragments = [
+            render_latex(visualize_lists(tokens, list(range(len(tokens))), subwords=scheme, legend=True), engine)
+            for tokens, scheme in figures_drawn
+        ]
+        with tempfile.TemporaryDirectory() as folder:
+            compile_tex(engine, latex_document("".join(fragments), "Any tokens", engine), Path(folder))
+
+    compiles()

@@ -21,7 +21,7 @@ import numpy as np
 
 from ..colors import Palette
 from ..display import TokenDisplay, plain
-from ..visualization import ColouredRow, Legend, Visualization
+from ..visualization import ColouredRow, Legend, Visualization, scheme_note
 from . import format_bound, format_scores
 
 ROOT_CLASS = "attnviz"
@@ -60,8 +60,9 @@ def iter_html(viz: Visualization, classes: Iterable[str] = ()) -> Iterator[str]:
     holding the whole page in memory."""
     class_attribute = escape_text(" ".join([ROOT_CLASS, *viz.classes, *classes]))
     display = viz.display
-    detected = f' title="subwords: {display.scheme} (detected from the tokens)"' if display.detected else ""
-    yield f'<div class="{class_attribute}"{detected}>'
+    note = scheme_note(display)
+    title = f' title="{escape_text(note)}"' if note else ""
+    yield f'<div class="{class_attribute}"{title}>'
     bare = len(viz.rows) == 1 and viz.rows[0].label is None
     layout = Layout.of(display)
     for row in viz.rows:
@@ -191,6 +192,7 @@ def _legend_div(legend: Legend) -> str:
         f"colour scale {escape_text(legend.cmap)} from {format_bound(scale.vmin)} to {format_bound(scale.vmax)}"
     )
     centre = f", centre {format_bound(scale.center)}" if scale.center is not None else ""
+    note = f", {escape_text(legend.note)}" if legend.note else ""
     return (
         '<div class="attnviz-legend">'
         f'<span class="attnviz-legend-label">{format_bound(scale.vmin)}</span> '
@@ -198,6 +200,6 @@ def _legend_div(legend: Legend) -> str:
         'style="display: inline-block; width: 12em; height: 0.9em; vertical-align: middle; '
         f'background: linear-gradient(to right, {gradient})"></span> '
         f'<span class="attnviz-legend-label">{format_bound(scale.vmax)}</span> '
-        f'<span class="attnviz-legend-name">({escape_text(legend.cmap)}{centre})</span>'
+        f'<span class="attnviz-legend-name">({escape_text(legend.cmap)}{centre}{note})</span>'
         "</div>"
     )

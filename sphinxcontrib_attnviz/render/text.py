@@ -70,7 +70,8 @@ def legend_line(viz: Visualization) -> str:
     """The colour scale in words."""
     scale = viz.scale
     centre = f", centre {format_bound(scale.center)}" if scale.center is not None else ""
-    return f"colour scale: {viz.cmap} from {format_bound(scale.vmin)} to {format_bound(scale.vmax)}{centre}"
+    note = f", {viz.legend.note}" if viz.legend and viz.legend.note else ""
+    return f"colour scale: {viz.cmap} from {format_bound(scale.vmin)} to {format_bound(scale.vmax)}{centre}{note}"
 
 
 def render_text_lines(viz: Visualization, markup: TextMarkup = PLAIN) -> list[str]:
