@@ -66,7 +66,7 @@ _WORDPIECE_MARK = "##"
 _METASPACE = "\u2581"
 #: Characters never drawn as they are: controls, line separators, bidi controls,
 #: surrogates, and what XML 1.0 does not allow.
-_NEEDS_STAND_IN = re.compile(
+NEEDS_STAND_IN = re.compile(
     "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]"
 )
 
@@ -96,22 +96,21 @@ def visible(text: str) -> str:
         return EMPTY_MARK
     if text.isspace():
         shown = "".join(_visible_space(char) for char in text)
-    elif _NEEDS_STAND_IN.search(text) is None:
+    elif NEEDS_STAND_IN.search(text) is None:
         return text
     else:
-        shown = _NEEDS_STAND_IN.sub(lambda match: _stand_in(match.group()), text)
+        shown = NEEDS_STAND_IN.sub(lambda match: _stand_in(match.group()), text)
     return shown + "\n" if "\n" in text else shown
 
 
 def _visible_space(char: str) -> str:
     if char == " ":
         return SPACE_MARK
-    if _NEEDS_STAND_IN.match(char):
-        return _stand_in(char)
-    return f"\\u{ord(char):04x}" if ord(char) > 0xFF else f"\\x{ord(char):02x}"
+    return _stand_in(char) if NEEDS_STAND_IN.match(char) else _code(char)
 
 
 def _stand_in(char: str) -> str:
+    """A control character's stand-in: ``↵``, a Control Picture, or its code."""
     code = ord(char)
     if char == "\n":
         return NEWLINE_MARK
@@ -119,6 +118,12 @@ def _stand_in(char: str) -> str:
         return chr(0x2400 + code)
     if code == 0x7F:
         return "\u2421"
+    return _code(char)
+
+
+def _code(char: str) -> str:
+    """``\\x85``, ``\\u2028``: the character's code as Python writes it."""
+    code = ord(char)
     return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
 
 
@@ -403,4 +408,4 @@ def _checked_span(span: Sequence[int], index: int, length: int, source: str | No
 def plain(gap: str) -> str:
     """Text between tokens as drawn: as it is, but never a raw control character
     (a newline stays a line break)."""
-    return _NEEDS_STAND_IN.sub(lambda match: "\n" if match.group() == "\n" else _stand_in(match.group()), gap)
+    return NEEDS_STAND_IN.sub(lambda match: "\n" if match.group() == "\n" else _stand_in(match.group()), gap)

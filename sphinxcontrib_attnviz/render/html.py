@@ -20,7 +20,7 @@ from html import escape
 import numpy as np
 
 from ..colors import Palette
-from ..display import TokenDisplay, plain
+from ..display import NEEDS_STAND_IN, TokenDisplay, plain
 from ..visualization import ColouredRow, Legend, Visualization, scheme_note
 from . import format_bound, format_scores
 
@@ -29,11 +29,8 @@ TOKEN_CLASS = "attnviz-token"
 WORD_OPEN = '<span class="attnviz-word">'
 LINE_BREAK = "<br/>"
 
-#: Beyond ``html.escape``: a raw CR would be read as LF.
-_TEXT_EXTRAS = str.maketrans({"\r": "&#13;"})
-_SPECIAL = re.compile(
-    "[&<>\"'\r\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]"
-)
+#: What ``escape_text`` changes: HTML's specials, and control characters (CR, NUL, ...).
+_SPECIAL = re.compile("[&<>\"']|" + NEEDS_STAND_IN.pattern)
 
 
 def escape_text(text: str) -> str:
@@ -42,7 +39,7 @@ def escape_text(text: str) -> str:
     which XHTML does not allow)."""
     if not _SPECIAL.search(text):
         return text
-    return escape(plain(text), quote=True).translate(_TEXT_EXTRAS)
+    return escape(plain(text), quote=True)
 
 
 #: Tokens per piece of output when the fragment is written out in pieces (see iter_html).
