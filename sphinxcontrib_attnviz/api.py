@@ -9,6 +9,7 @@ mapping names its rows.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -16,7 +17,7 @@ from .arrays import as_float_array
 from .data import TokenScores
 from .errors import DataError
 from .render.html import render_html as html_fragment
-from .render.latex import render_latex
+from .render.latex import latex_fragment, unsupported_message
 from .render.text import render_text
 from .visualization import Visualization, options_from_keywords, visualize, visualize_lists
 
@@ -84,9 +85,13 @@ class AttentionViz:
         return html_fragment(self.visualization)
 
     def to_latex(self, engine: str = "pdflatex") -> str:
-        """The LaTeX fragment for ``engine`` (pdflatex writes characters it cannot
-        typeset as code-point markers; xelatex and lualatex keep them)."""
-        return render_latex(self.visualization, engine)
+        """The LaTeX fragment for ``engine``: pdflatex writes characters it cannot typeset
+        as code-point markers, and says which in a ``UserWarning``; xelatex and lualatex
+        keep them."""
+        fragment = latex_fragment(self.visualization, engine)
+        if fragment.unsupported:
+            warnings.warn(unsupported_message(fragment.unsupported, engine, 'to_latex("xelatex")'), stacklevel=2)
+        return fragment.source
 
     def to_text(self) -> str:
         return render_text(self.visualization)

@@ -20,9 +20,9 @@ from .data import TokenScores, decode_text, read_text
 from .errors import AttnvizError, OptionError
 from .formats import parse_token_score_texts, parse_tsv, read_data_file, read_token_score_files
 from .options import DEFAULT_ALPHA, DEFAULT_CMAP, SUBWORD_SCHEMES, parse_options
-from .pages import html_page, latex_document
+from .pages import DOCUMENT_ENGINES, html_page, latex_document
 from .render.html import iter_html
-from .render.latex import ENGINES, latex_fragment, unsupported_message
+from .render.latex import latex_fragment, unsupported_message
 from .render.text import render_text
 from .visualization import Visualization, visualize
 
@@ -69,7 +69,7 @@ def build_parser() -> OneLineErrorParser:
     output.add_argument("--format", choices=("html", "latex", "text"), default="html", help="default: html")
     output.add_argument(
         "--latex-engine",
-        choices=ENGINES,
+        choices=DOCUMENT_ENGINES,
         default="pdflatex",
         help="latex: the engine the document is for (default: pdflatex)",
     )

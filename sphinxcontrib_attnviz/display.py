@@ -35,8 +35,10 @@ Visible stand-ins, in every scheme:
 - C1 controls, the line and paragraph separators U+2028/U+2029, bidirectional controls,
   surrogates and the noncharacters U+FFFE/U+FFFF are written as Python writes them,
   ``\\x85``, ``\\u2028``, ``\\u202e``;
-- a token that shows nothing is ``∅`` (U+2205); in a whitespace-only token each space is
-  ``␣`` (U+2423) and other spaces are written as codes (``\\xa0``).
+- a token that shows nothing is ``∅`` (U+2205); in a token of nothing visible each space
+  is ``␣`` (U+2423), other spaces and format characters (zero-width space and joiner,
+  BOM, soft hyphen) are written as codes (``\\xa0``, ``\\u200d``), and a lone combining
+  mark stands on a dotted circle (``◌́``).
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ from __future__ import annotations
 import codecs
 import operator
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache, cached_property
@@ -57,6 +60,8 @@ SCHEMES = ("none", "wordpiece", "bpe", "sentencepiece", "auto")
 NEWLINE_MARK = "\u21b5"
 EMPTY_MARK = "\u2205"
 SPACE_MARK = "\u2423"
+#: The base Unicode draws a lone combining mark on (The Unicode Standard, 2.11).
+DOTTED_CIRCLE = "\u25cc"
 PARTIAL_NOTE = "the first bytes of a character the next token completes"
 SHARED_NOTE = "shares characters with the next token, which shows them"
 
@@ -66,9 +71,7 @@ _WORDPIECE_MARK = "##"
 _METASPACE = "\u2581"
 #: Characters never drawn as they are: controls, line separators, bidi controls,
 #: surrogates, and what XML 1.0 does not allow.
-NEEDS_STAND_IN = re.compile(
-    "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]"
-)
+NEEDS_STAND_IN = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]")
 
 
 @cache
@@ -90,12 +93,14 @@ def visible(text: str) -> str:
     """``text`` with whitespace and control characters shown by their stand-ins.
 
     Each newline is a ``↵``; a text that holds one ends with a newline, where renderers
-    break the line (after the token).
+    break the line (after the token). A text of nothing visible (spaces, zero-width and
+    other format characters, combining marks) shows each of them: ``␣``, a code, a mark
+    on a dotted circle ``◌́``.
     """
     if not text:
         return EMPTY_MARK
-    if text.isspace():
-        shown = "".join(_visible_space(char) for char in text)
+    if _shows_nothing(text):
+        shown = "".join(map(_visible_alone, text))
     elif NEEDS_STAND_IN.search(text) is None:
         return text
     else:
@@ -103,10 +108,26 @@ def visible(text: str) -> str:
     return shown + "\n" if "\n" in text else shown
 
 
-def _visible_space(char: str) -> str:
+#: Unicode categories that draw nothing on their own: format characters (zero-width
+#: space and joiner, BOM, soft hyphen), combining marks, separators.
+_INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Mn", "Me", "Zs", "Zl", "Zp"})
+
+
+def _shows_nothing(text: str) -> bool:
+    if text.isascii():
+        return text.isspace() or all(char < " " or char == "\x7f" for char in text.replace(" ", ""))
+    return all(map(_INVISIBLE_CATEGORIES.__contains__, map(unicodedata.category, text)))
+
+
+def _visible_alone(char: str) -> str:
+    """A character of a text that shows nothing otherwise."""
     if char == " ":
         return SPACE_MARK
-    return _stand_in(char) if NEEDS_STAND_IN.match(char) else _code(char)
+    if NEEDS_STAND_IN.match(char):
+        return _stand_in(char)
+    if unicodedata.category(char) in ("Mn", "Me"):
+        return DOTTED_CIRCLE + char
+    return _code(char)
 
 
 def _stand_in(char: str) -> str:
@@ -250,6 +271,21 @@ def detect_scheme(tokens: Sequence[str]) -> str:
     return scheme if count else "none"
 
 
+def _replace_or_pass_surrogate(error: UnicodeError) -> tuple[str, int]:
+    """UTF-8 decoding errors: a lone surrogate that a token held comes back as itself
+    (its stand-in shows it), any other byte that makes no character as U+FFFD."""
+    assert isinstance(error, UnicodeDecodeError)
+    encoded = error.object[error.start : error.start + 3]
+    try:
+        return encoded.decode("utf-8", "surrogatepass"), error.start + 3
+    except UnicodeDecodeError:
+        return "\ufffd", error.end
+
+
+_DECODE_ERRORS = "attnviz.replace-or-pass-surrogate"
+codecs.register_error(_DECODE_ERRORS, _replace_or_pass_surrogate)
+
+
 @dataclass(frozen=True)
 class _Piece:
     text: str  # what the token shows, without the space that starts a word
@@ -268,7 +304,7 @@ def _shown(piece: _Piece) -> str:
 def _decode(tokens: Sequence[str], scheme: str) -> list[_Piece]:
     """Each token's text under ``scheme``, bytes decoded across tokens as one UTF-8 stream
     (``decoders.ByteLevel`` and ``decoders.ByteFallback`` decode a whole sequence at once)."""
-    decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+    decoder = codecs.getincrementaldecoder("utf-8")(errors=_DECODE_ERRORS)
     pieces: list[_Piece] = []
     previous_special = True  # the first piece never continues
     for index, token in enumerate(tokens):
@@ -318,7 +354,9 @@ def _token_bytes(token: str, scheme: str) -> bytes:
     if scheme == "bpe":
         table = byte_decoder()
         # a character outside the table (a special token's, say) stands for its own UTF-8 bytes
-        return b"".join(bytes([table[char]]) if char in table else char.encode() for char in token)
+        return b"".join(
+            bytes([table[char]]) if char in table else char.encode("utf-8", "surrogatepass") for char in token
+        )
     byte = _BYTE_PIECE.match(token)
     if byte:
         return bytes([int(byte.group(1), 16)])

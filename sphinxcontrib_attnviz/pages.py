@@ -61,11 +61,18 @@ _LUALATEX_FALLBACK = (
 )
 
 
+#: The engines :func:`latex_document` writes for.
+DOCUMENT_ENGINES = ("pdflatex", "xelatex", "lualatex")
+
+
 def latex_document(fragment: str, title: str, engine: str = "pdflatex") -> str:
-    """A complete document showing ``fragment``, for ``engine``: pdflatex (and pLaTeX)
-    with T1 fonts and UTF-8 input; xelatex and lualatex with fontspec, :data:`MAIN_FONT`
-    and a CJK font (:data:`CJK_FONTS`) where the machine has them."""
-    unicode_engine = engine not in ("pdflatex", "platex")
+    """A complete document showing ``fragment``, for ``engine`` (one of
+    :data:`DOCUMENT_ENGINES`): pdflatex with T1 fonts and UTF-8 input; xelatex and
+    lualatex with fontspec, :data:`MAIN_FONT` and a CJK font (:data:`CJK_FONTS`) where the
+    machine has them."""
+    if engine not in DOCUMENT_ENGINES:
+        raise ValueError(f"no document for {engine!r}: use one of {', '.join(DOCUMENT_ENGINES)}")
+    unicode_engine = engine != "pdflatex"
     if not unicode_engine:
         fonts = _PDFLATEX_FONTS
     elif engine == "lualatex":

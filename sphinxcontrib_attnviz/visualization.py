@@ -109,10 +109,10 @@ def options_from_keywords(options: Mapping[str, str | float | bool]) -> VizOptio
 
 
 def token_display(data: TokenScores, scheme: str) -> TokenDisplay:
-    """What the tokens show: cut from the original text where the data has offsets,
-    decoded under ``scheme`` otherwise."""
+    """What the tokens show: cut from the original text where the data has offsets
+    (``auto`` then has nothing to find), decoded under ``scheme`` otherwise."""
     if data.offsets is not None:
-        if scheme != "none":
+        if scheme not in ("none", "auto"):
             raise OptionError(f"subwords: {scheme} does not apply to data with offsets, which shows the text itself")
         return display_offsets(data.text or "", data.offsets, data.tokens)
     return display_tokens(data.tokens, scheme)

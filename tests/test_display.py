@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import tempfile
+import warnings
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -14,11 +15,12 @@ from hypothesis import strategies as st
 from test_latex_text import compile_tex, need
 
 from pages import figures
-from sphinxcontrib_attnviz import colors, render_html
+from sphinxcontrib_attnviz import AttentionViz, colors, render_html
 from sphinxcontrib_attnviz.data import TokenScores
 from sphinxcontrib_attnviz.display import SCHEMES, byte_decoder, display_offsets, display_tokens, visible
-from sphinxcontrib_attnviz.errors import DataError
+from sphinxcontrib_attnviz.errors import DataError, OptionError
 from sphinxcontrib_attnviz.formats import parse_json
+from sphinxcontrib_attnviz.options import parse_options
 from sphinxcontrib_attnviz.pages import latex_document
 from sphinxcontrib_attnviz.render.latex import render_latex
 from sphinxcontrib_attnviz.render.text import render_text
@@ -204,3 +206,39 @@ def test_any_tokens_under_any_scheme_compile(engine: str) -> None:
             compile_tex(engine, latex_document("".join(fragments), "Any tokens", engine), Path(folder))
 
     compiles()
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_a_lone_surrogate_shows_as_its_code_under_every_scheme(scheme: str) -> None:
+    display = display_tokens(["Hello", "\u0120wor", "\ud800", "a\udfffb"], scheme)
+    assert display.texts[2:] == ("\\ud800", "a\\udfffb")
+
+
+def test_tokens_of_nothing_visible_show_what_they_hold() -> None:
+    tokens = ["\u200b", "\u200d", "\ufeff", "\u00ad", "\u0301", "\u3000", "a\u200db", "\U0001f469\u200d\U0001f4bb"]
+    assert display_tokens(tokens).texts == (
+        "\\u200b",
+        "\\u200d",
+        "\\ufeff",
+        "\\xad",
+        "\u25cc\u0301",
+        "\\u3000",
+        "a\u200db",  # a joiner inside a word, and in an emoji sequence, does its job
+        "\U0001f469\u200d\U0001f4bb",
+    )
+
+
+def test_auto_leaves_offsets_as_they_are_and_a_named_scheme_is_an_error() -> None:
+    data = TokenScores.checked_offsets("Hi there", [(0, 2), (3, 8)], [1.0, 2.0])
+    assert visualize(data, parse_options({"subwords": "auto"})).display.texts == ("Hi", "there")
+    with pytest.raises(OptionError, match="subwords: bpe does not apply to data with offsets"):
+        visualize(data, parse_options({"subwords": "bpe"}))
+
+
+def test_the_api_warns_when_pdflatex_gets_markers() -> None:
+    viz = AttentionViz(["caf\u00e9", "\U0001f60a"], [1.0, 2.0])
+    with pytest.warns(UserWarning, match=r"pdflatex cannot typeset \U0001f60a \(U\+1F60A\)"):
+        assert "[U+1F60A]" in viz.to_latex()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert "\U0001f60a" in viz.to_latex("xelatex")

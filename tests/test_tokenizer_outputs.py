@@ -26,6 +26,7 @@ SHOWN = [
     "a \u2205 \u2423 \u2409 b",
     "[CLS] Hi, caf\u00e9\n\U0001f60a  x [SEP]",
     "a--b x---y ,, '' ``q'' don't <<",
+    "\u6771\u4eac \u30bf\u30ef\u30fc na\u00efve",
 ]
 #: Under pdflatex: the same words, what pdflatex cannot typeset as code-point markers.
 PDFLATEX_WORDS = [
@@ -37,6 +38,7 @@ PDFLATEX_WORDS = [
     ["a", "HT b"],
     ["[CLS] Hi, caf\u00e9", "[U+1F60A] x [SEP]"],
     ["a--b x---y ,, '' ``q'' don't <<"],
+    ["[U+6771][U+4EAC] [U+30BF][U+30EF][U+30FC] na\u00efve"],
 ]
 
 
@@ -103,13 +105,17 @@ def test_pdflatex_pdf_shows_the_words_and_marks_what_it_cannot_typeset(tmp_path:
         for word in words:
             assert word in squeezed(text), word
     # one typed warning per figure with characters pdflatex lacks (the emoji): both GPT-2
-    # figures, the Llama one and the one from offsets
-    assert warnings.count("[attnviz.latex]") == 4
+    # figures, the Llama one, the one from offsets, and the CJK one
+    assert warnings.count("[attnviz.latex]") == 5
     assert "pdflatex cannot typeset \U0001f60a (U+1F60A): shown as code-point markers" in warnings
 
 
 def test_xelatex_pdf_keeps_every_character(tmp_path: Path) -> None:
-    fonts = r"\setmainfont{DejaVu Sans}\setmonofont{DejaVu Sans Mono}"
+    # the fonts docs/tokenizers.rst gives: DejaVu Sans, and a CJK font for CJK characters
+    fonts = (
+        r"\setmainfont{DejaVu Sans}\setmonofont{DejaVu Sans Mono}\newfontfamily\cjkfont{Droid Sans Fallback}"
+        r"\usepackage{ucharclasses}\setTransitionsForCJK{\cjkfont}{\normalfont}"
+    )
     text, warnings = pdf_text(tmp_path, "latex_engine=xelatex", f"latex_elements.fontpkg={fonts}")
     assert warnings == ""
     for word in [
@@ -118,5 +124,6 @@ def test_xelatex_pdf_keeps_every_character(tmp_path: Path) -> None:
         "Hallo wereld",
         "there\U0001f60a",
         "Hi, caf\u00e9",
+        "\u6771\u4eac \u30bf\u30ef\u30fc na\u00efve",
     ]:
         assert word in squeezed(text), word

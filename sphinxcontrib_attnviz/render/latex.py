@@ -16,13 +16,8 @@ from dataclasses import dataclass, field
 from ..display import TokenDisplay
 from ..visualization import ColouredRow, Legend, Visualization
 from . import format_bound
-from .latex_text import ENGINES as TEXT_ENGINES
 from .latex_text import escape_latex
 
-#: The engines Sphinx's ``latex_engine`` names. pLaTeX reads text as pdflatex does;
-#: upLaTeX, like xelatex and lualatex, typesets any Unicode character its fonts have.
-ENGINES = (*TEXT_ENGINES, "platex", "uplatex")
-_TEXT_ENGINE = {"platex": "pdflatex", "uplatex": "xelatex"}
 _INNER_EDGE = "\\kern-\\fboxsep "
 
 
@@ -34,7 +29,7 @@ class LatexWriter:
     unsupported: set[str] = field(default_factory=set)
 
     def text(self, text: str) -> str:
-        escaped, unsupported = escape_latex(text, _TEXT_ENGINE.get(self.engine, self.engine))
+        escaped, unsupported = escape_latex(text, self.engine)
         self.unsupported.update(unsupported)
         return escaped
 
