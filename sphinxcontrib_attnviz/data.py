@@ -66,7 +66,12 @@ class TokenScores:
 
         ``scores`` is one sequence, or a mapping of row labels to sequences.
         """
-        tokens = tuple(str(token) for token in tokens)
+        if isinstance(tokens, str):
+            raise DataError("tokens must be a list of strings, not one string", source)
+        tokens = tuple(tokens)
+        wrong = next((index for index, token in enumerate(tokens) if not isinstance(token, str)), None)
+        if wrong is not None:
+            raise DataError(f"token {wrong + 1} is not a string: {tokens[wrong]!r}", source)
         if not tokens:
             raise DataError("no tokens: nothing to draw", source)
         named = scores.items() if isinstance(scores, Mapping) else [(None, scores)]

@@ -69,9 +69,14 @@ _SPECIAL = re.compile(r"^(\[[A-Za-z_]+\]|<[^<>\s]+>)$")
 _BYTE_PIECE = re.compile(r"^<0x([0-9A-Fa-f]{2})>$")
 _WORDPIECE_MARK = "##"
 _METASPACE = "\u2581"
+_BYTE_LEVEL_SPACE = "\u0120"
 #: Characters never drawn as they are: controls, line separators, bidi controls,
-#: surrogates, and what XML 1.0 does not allow.
-NEEDS_STAND_IN = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]")
+#: surrogates, and noncharacters (what XML 1.0 and UTF-8 output do not allow).
+NEEDS_STAND_IN = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff\ufdd0-\ufdef"
+    + "".join(f"{chr(plane + 0xFFFE)}{chr(plane + 0xFFFF)}" for plane in range(0, 0x110000, 0x10000))
+    + "]"
+)
 
 
 @cache
@@ -145,7 +150,9 @@ def _stand_in(char: str) -> str:
 def _code(char: str) -> str:
     """``\\x85``, ``\\u2028``: the character's code as Python writes it."""
     code = ord(char)
-    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+    if code <= 0xFF:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
 
 
 @dataclass(frozen=True, eq=False)
@@ -256,16 +263,21 @@ def display_tokens(tokens: Sequence[str], scheme: str = "none") -> TokenDisplay:
 
 
 def detect_scheme(tokens: Sequence[str]) -> str:
-    """The scheme whose markers most tokens carry: ``##`` pieces, ``▁`` or ``Ġ``
-    word starts, byte pieces; ``none`` when no token carries one."""
+    """The scheme whose markers most distinct tokens carry: ``##`` continuations
+    (wordpiece), ``▁`` or byte pieces ``<0xNN>`` (sentencepiece), or ``Ġ`` word starts in
+    tokens written wholly in GPT-2's byte alphabet (bpe; the alphabet alone is no sign:
+    it holds letters such as Turkish dotless i and Polish l with stroke); ``none`` when no token
+    carries one."""
     counts = {"wordpiece": 0, "sentencepiece": 0, "bpe": 0}
+    distinct = set(tokens)
     byte_level = byte_decoder()
-    for token in set(tokens):
+    in_alphabet = all(_SPECIAL.match(token) or all(char in byte_level for char in token) for token in distinct)
+    for token in distinct:
         if token.startswith(_WORDPIECE_MARK) and len(token) > len(_WORDPIECE_MARK):
             counts["wordpiece"] += 1
         elif _METASPACE in token or _BYTE_PIECE.match(token):
             counts["sentencepiece"] += 1
-        elif any(ord(char) >= 0x100 for char in token) and all(char in byte_level for char in token):
+        elif in_alphabet and token.startswith(_BYTE_LEVEL_SPACE):
             counts["bpe"] += 1
     scheme, count = max(counts.items(), key=lambda item: item[1])
     return scheme if count else "none"
@@ -317,13 +329,15 @@ def _decode(tokens: Sequence[str], scheme: str) -> list[_Piece]:
             previous_special = special
             continue
         raw = _token_bytes(token, scheme)
+        if decoder.getstate()[0] and not (raw and 0x80 <= raw[0] <= 0xBF):
+            _flush(decoder, pieces)  # what came before is no character: U+FFFD, on its own token
         starts_word = raw.startswith(b" ") if scheme == "bpe" else token.startswith(_METASPACE)
-        decoded = decoder.decode(raw)
-        if scheme == "sentencepiece" and index == 0:
-            decoded = decoded.removeprefix(" ")  # decoders.Metaspace drops the first token's space
+        full = decoder.decode(raw)
+        text = full[1:] if starts_word and full.startswith(" ") else full
+        # decoders.Metaspace drops the first token's space
+        decoded = full.removeprefix(" ") if scheme == "sentencepiece" and index == 0 else full
         continues = not (starts_word or previous_special)
         previous_special = False
-        text = decoded[1:] if starts_word and decoded.startswith(" ") else decoded
         if starts_word and raw == b" ":
             pieces.append(_Piece("", decoded, continues=False, lone_space=True))
         else:
@@ -431,6 +445,8 @@ def display_offsets(
 
 def _checked_span(span: Sequence[int], index: int, length: int, source: str | None) -> tuple[int, int]:
     try:
+        if isinstance(span, (str, bytes)) or any(isinstance(value, bool) for value in span):
+            raise TypeError
         start, end = (operator.index(value) for value in span)
     except (TypeError, ValueError):
         raise DataError(
@@ -445,5 +461,12 @@ def _checked_span(span: Sequence[int], index: int, length: int, source: str | No
 
 def plain(gap: str) -> str:
     """Text between tokens as drawn: as it is, but never a raw control character
-    (a newline stays a line break)."""
-    return NEEDS_STAND_IN.sub(lambda match: "\n" if match.group() == "\n" else _stand_in(match.group()), gap)
+    (a newline, or CR LF, stays a line break)."""
+    text = gap.replace("\r\n", "\n")
+    return NEEDS_STAND_IN.sub(lambda match: "\n" if match.group() == "\n" else _stand_in(match.group()), text)
+
+
+def inline(text: str) -> str:
+    """A label or other text on one line: every control character, newlines included,
+    shown by its stand-in."""
+    return NEEDS_STAND_IN.sub(lambda match: _stand_in(match.group()), text)

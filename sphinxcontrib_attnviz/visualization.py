@@ -9,7 +9,7 @@ import numpy as np
 
 from . import colors
 from .data import TokenScores
-from .display import TokenDisplay, display_offsets, display_tokens
+from .display import TokenDisplay, display_offsets, display_tokens, inline
 from .errors import OptionError
 from .options import VizOptions, parse_options
 from .scale import ColourScale, choose_scale
@@ -133,7 +133,7 @@ def _colour_row(label: str | None, scores: np.ndarray, scale: ColourScale, palet
     positions = scale.positions(scores)
     clipped = (positions < 0) | (positions > 1)
     index = colors.palette_index(np.clip(positions, 0.0, 1.0), len(palette.backgrounds))
-    return ColouredRow(label, scores, index, clipped, palette)
+    return ColouredRow(inline(label) if label is not None else None, scores, index, clipped, palette)
 
 
 def scheme_note(display: TokenDisplay) -> str | None:

@@ -242,3 +242,52 @@ def test_the_api_warns_when_pdflatex_gets_markers() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert "\U0001f60a" in viz.to_latex("xelatex")
+
+
+def test_auto_needs_a_marker_not_letters_of_the_byte_alphabet() -> None:
+    assert display_tokens(["Bu", "k\u0131rm\u0131z\u0131", "bir", "a\u011fa\u00e7"], "auto").scheme == "none"
+    assert display_tokens(["D\u017aie\u0144", "dobry", "ma\u0142y"], "auto").scheme == "none"
+
+
+def test_bytes_that_make_no_character_show_on_their_own_token() -> None:
+    assert display_tokens(["\u00f0", "\u0120hello"], "bpe").texts == ("\ufffd", "hello")
+    assert display_tokens(["\u00f0", "\u0120"], "bpe").texts == ("\ufffd", "\u2423")
+    assert display_tokens(["<0xC9>", "\u2581"], "sentencepiece").texts == ("\ufffd", "\u2423")
+    assert display_tokens(["\u2581\u2581x", "\u2581y"], "sentencepiece").texts == (" x", "y")
+
+
+def test_labels_are_shown_on_one_line_with_stand_ins() -> None:
+    viz = visualize_lists(["a", "b"], {"L1\n.so /etc/hostname\x01\ud800": [1.0, 2.0]})
+    assert viz.rows[0].label == "L1\u21b5.so /etc/hostname\u2401\\ud800"
+    assert render_text(viz).splitlines()[0].startswith("L1\u21b5.so /etc/hostname\u2401\\ud800: a[1.000]")
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        ({"text": "ab", "offsets": [5], "scores": [1]}, r"offsets of token 1 must be two integers"),
+        ({"text": "ab", "offsets": [(False, True)], "scores": [1]}, r"offsets of token 1 must be two integers"),
+        ({"text": "ab", "offsets": 5, "scores": [1]}, "offsets must be a list of"),
+        ({"tokens": "abc", "scores": [1, 2, 3]}, "not one string"),
+        ({"tokens": [None, "x"], "scores": [1, 2]}, "token 1 is not a string: None"),
+        ({"tokens": 5, "scores": [1]}, "tokens must be a list of strings, not int"),
+    ],
+)
+def test_bad_api_input_is_a_data_error(arguments: dict, message: str) -> None:
+    with pytest.raises(DataError, match=message):
+        AttentionViz(**arguments)
+
+
+@pytest.mark.parametrize("engine", ["pdflatex", "xelatex", "lualatex"])
+def test_long_rows_and_replacement_characters_compile(engine: str) -> None:
+    """A row of 5,000 tokens is many source lines (TeX reads a line into a fixed buffer);
+    U+FFFD, which undecodable bytes give, compiles under LuaTeX too."""
+    need("pdftotext", engine)
+    tokens = ["\u0120w"] * 5000 + ["\ufffd", "\u00f0", "\u0120x"]
+    source = latex_document(
+        render_latex(visualize_lists(tokens, range(len(tokens)), subwords="bpe"), engine), "Long", engine
+    )
+    assert max(map(len, source.splitlines())) < 1000
+    with tempfile.TemporaryDirectory() as folder:
+        text, _ = compile_tex(engine, source, Path(folder))
+    assert text.count("w") >= 5000 and ("\ufffd" in text or engine == "pdflatex")

@@ -3,6 +3,7 @@ EPUB (well-formed XHTML), text, man, texinfo, and PDF from pdflatex and xelatex.
 
 from __future__ import annotations
 
+import json
 import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -127,3 +128,20 @@ def test_xelatex_pdf_keeps_every_character(tmp_path: Path) -> None:
         "\u6771\u4eac \u30bf\u30ef\u30fc na\u00efve",
     ]:
         assert word in squeezed(text), word
+
+
+def test_man_pages_keep_words_whole_and_labels_inert(tmp_path: Path) -> None:
+    source = tmp_path / "src"
+    source.mkdir()
+    (source / "conf.py").write_text('extensions = ["sphinxcontrib_attnviz"]\nproject = "inert"\n', encoding="utf-8")
+    tokens = ["word"] * 12 + ["check", "##point", "##ing"] + ["word"] * 12
+    (source / "rows.json").write_text(
+        json.dumps({"tokens": tokens, "scores": {"L1\n.so /etc/hostname\n.TH PWNED 9": list(range(len(tokens)))}}),
+        encoding="utf-8",
+    )
+    (source / "index.rst").write_text("Inert\n=====\n\n.. attention-viz:: rows.json\n   :subwords: wordpiece\n")
+    assert build_main(["-q", "-b", "man", str(source), str(tmp_path / "man")]) == 0
+    page = read_written(tmp_path / "man" / "inert.1")
+    assert "PWNED(9" not in page and "L1\u21b5.so /etc/hostname\u21b5.TH PWNED 9:" in " ".join(page.split())
+    assert "check[12.00]point[13.00]ing[14.00]" in "".join(page.split())  # one word, never hyphenated
+    assert "\u2010" not in page

@@ -63,7 +63,7 @@ def token_boxes(display: TokenDisplay, row: ColouredRow, writer: LatexWriter) ->
         right = _INNER_EDGE if (firsts[index] or joined[index]) and not lasts[index] else ""
         shown = writer.text(text.removesuffix("\n"))
         parts.append(
-            (separator if separator in ("", " ") else writer.plain(separator))
+            _source_separator(index, separator, writer)
             + ("\\mbox{" if firsts[index] else "")
             + f"\\colorbox[HTML]{{{_colour(background)}}}"
             + f"{{{left}\\strut\\textcolor[HTML]{{{_colour(foreground)}}}{{{shown}}}{right}}}"
@@ -73,6 +73,17 @@ def token_boxes(display: TokenDisplay, row: ColouredRow, writer: LatexWriter) ->
     if display.tail:
         parts.append(writer.plain(display.tail))
     return "".join(parts)
+
+
+def _source_separator(index: int, separator: str, writer: LatexWriter) -> str:
+    """What goes before a token in the source: a line end that is a space between words,
+    or one that is no space (``%``) between pieces; a row is many source lines, however
+    long (TeX reads a line into a buffer of fixed size)."""
+    if index == 0:
+        return ""
+    if separator == " ":
+        return "\n"
+    return "%\n" + writer.plain(separator)
 
 
 def _legend(legend: Legend, writer: LatexWriter) -> str:

@@ -127,6 +127,10 @@ PDFLATEX_CHARS: frozenset[str] = frozenset(
 )
 
 
+#: U+FFFD, which byte-level tokens that make no character decode to.
+REPLACEMENT_CHARACTER = "\ufffd"
+
+
 class EscapedLatex(NamedTuple):
     """The result of :func:`escape_latex`; unpacks as ``source, unsupported``."""
 
@@ -198,6 +202,8 @@ def escape_latex(text: str, engine: str = "pdflatex") -> EscapedLatex:
             parts.append("\\ " if previous == " " else " ")
         elif char in STAND_INS:
             parts.append(STAND_INS[char])
+        elif char == REPLACEMENT_CHARACTER:  # LuaTeX reads a raw U+FFFD as invalid input
+            parts.append('\\char"FFFD{}')
         else:
             parts.append(char)
         previous = char

@@ -29,6 +29,8 @@ class TextMarkup:
     plain: Callable[[str], str] = _as_is
     token: Callable[[str], str] = _as_is
     line_break: Callable[[int], str] = lambda indent: "\n" + " " * indent
+    #: Written before the first piece of each word.
+    word_start: str = ""
 
 
 PLAIN = TextMarkup()
@@ -58,10 +60,13 @@ def _lines(display: TokenDisplay, label: str | None, suffixes: list[str], markup
         return line_break.join(markup.plain(line) for line in text.split("\n"))
 
     parts = [markup.plain(prefix)]
-    for separator, text, suffix in zip(display.separators(), display.texts, suffixes, strict=True):
+    for separator, text, suffix, joined in zip(
+        display.separators(), display.texts, suffixes, display.joined.tolist(), strict=True
+    ):
         parts.append(plain(separator))
         line_end = line_break if text.endswith("\n") else ""
-        parts.append(markup.token(text.removesuffix("\n")) + markup.plain(suffix) + line_end)
+        start = "" if joined else markup.word_start
+        parts.append(start + markup.token(text.removesuffix("\n")) + markup.plain(suffix) + line_end)
     parts.append(plain(display.tail))
     return "".join(parts)
 
