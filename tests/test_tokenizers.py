@@ -21,7 +21,7 @@ import pytest
 
 tokenizers = pytest.importorskip("tokenizers")
 
-from tokenizers import Tokenizer, decoders, models, normalizers, pre_tokenizers, processors, trainers  # noqa: E402
+from tokenizers import Tokenizer, decoders, pre_tokenizers, processors  # noqa: E402
 
 from sphinxcontrib_attnviz.display import byte_decoder, display_offsets, display_tokens  # noqa: E402
 
@@ -47,67 +47,24 @@ SENTENCES = [
     "the  cat   sat\n  on the mat 😊",
 ]
 
-BYTE_PIECES = [f"<0x{byte:02X}>" for byte in range(256)]
 
-
-def gpt2_bpe() -> Tokenizer:
-    tokenizer = Tokenizer(models.BPE())
-    tokenizer.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
-    tokenizer.decoder = decoders.ByteLevel()
-    tokenizer.post_processor = processors.ByteLevel(trim_offsets=False)
-    trainer = trainers.BpeTrainer(
-        vocab_size=400,
-        special_tokens=["<|endoftext|>"],
-        initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
-        show_progress=False,
-    )
-    tokenizer.train_from_iterator(CORPUS, trainer)
-    return tokenizer
-
-
-def bert_wordpiece() -> Tokenizer:
-    tokenizer = Tokenizer(models.WordPiece(unk_token="[UNK]"))
-    tokenizer.normalizer = normalizers.BertNormalizer(lowercase=False, strip_accents=False)
-    tokenizer.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
-    tokenizer.decoder = decoders.WordPiece(prefix="##")
-    trainer = trainers.WordPieceTrainer(
-        vocab_size=150, special_tokens=["[PAD]", "[UNK]", "[CLS]", "[SEP]"], show_progress=False
-    )
-    tokenizer.train_from_iterator(CORPUS, trainer)
-    tokenizer.post_processor = processors.TemplateProcessing(
-        single="[CLS] $A [SEP]",
-        special_tokens=[("[CLS]", tokenizer.token_to_id("[CLS]")), ("[SEP]", tokenizer.token_to_id("[SEP]"))],
-    )
-    return tokenizer
-
-
-def llama_sentencepiece() -> Tokenizer:
-    """Metaspace BPE with byte fallback: the trained vocabulary plus the 256 ``<0xNN>`` pieces."""
-    trained = Tokenizer(models.BPE(unk_token="<unk>"))
-    trained.pre_tokenizer = pre_tokenizers.Metaspace(prepend_scheme="first")
-    trained.train_from_iterator(
-        CORPUS, trainers.BpeTrainer(vocab_size=150, special_tokens=["<unk>", "<s>", "</s>"], show_progress=False)
-    )
-    model = json.loads(trained.to_str())["model"]
-    pieces = sorted(model["vocab"], key=model["vocab"].__getitem__)
-    vocab = {piece: index for index, piece in enumerate([*pieces[:3], *BYTE_PIECES, *pieces[3:]])}
-    merges = [tuple(merge.split(" ")) if isinstance(merge, str) else tuple(merge) for merge in model["merges"]]
-    tokenizer = Tokenizer(models.BPE(vocab=vocab, merges=merges, unk_token="<unk>", byte_fallback=True))
-    tokenizer.add_special_tokens(["<unk>", "<s>", "</s>"])
-    tokenizer.pre_tokenizer = pre_tokenizers.Metaspace(prepend_scheme="first")
-    tokenizer.decoder = decoders.Sequence(
-        [decoders.Replace("▁", " "), decoders.ByteFallback(), decoders.Fuse(), decoders.Strip(" ", 1, 0)]
-    )
-    tokenizer.post_processor = processors.TemplateProcessing(single="<s> $A", special_tokens=[("<s>", vocab["<s>"])])
-    return tokenizer
-
-
-BUILDERS = {"bpe": gpt2_bpe, "wordpiece": bert_wordpiece, "sentencepiece": llama_sentencepiece}
+@pytest.fixture(scope="module")
+def script():
+    """docs/examples/real_tokenizers.py: its tokenizer builders, and the docs' data it makes."""
+    spec = importlib.util.spec_from_file_location("real_tokenizers", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 @pytest.fixture(scope="module")
-def trained() -> dict[str, Tokenizer]:
-    built = {scheme: build() for scheme, build in BUILDERS.items()}
+def trained(script) -> dict[str, Tokenizer]:
+    """The script's three tokenizers, trained here on this test's own corpus."""
+    built = {
+        "bpe": script.gpt2_bpe(CORPUS, learned_size=143),
+        "wordpiece": script.bert_wordpiece(CORPUS, learned_size=145),
+        "sentencepiece": script.llama_sentencepiece(CORPUS, learned_size=147),
+    }
     # RoBERTa's setting: offsets without a token's leading space; a lone "Ġ" gets an empty span
     built["bpe-trimmed"] = Tokenizer.from_str(built["bpe"].to_str())
     built["bpe-trimmed"].post_processor = processors.ByteLevel(trim_offsets=True)
@@ -276,14 +233,6 @@ def test_byte_level_characters_are_the_text_bytes():
 # ---------------------------------------------------------------------------------------
 # The docs' data files are what docs/examples/real_tokenizers.py makes
 # ---------------------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def script():
-    spec = importlib.util.spec_from_file_location("real_tokenizers", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def committed(name: str) -> dict:
     return json.loads((DATA / name).read_text(encoding="utf-8"))
 

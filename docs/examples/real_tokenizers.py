@@ -80,15 +80,15 @@ CORPUS = (
     "résumé of a good engineer is short: she likes cats, cafés and clean gradients.",
 )
 
+#: Each builder trains on ``corpus`` (default: ``CORPUS``) and learns ``learned_size``
+#: pieces besides its special and byte pieces; the tests train the same builders on
+#: their own sentences.
+
 #: Byte-fallback pieces, in byte order, as Llama's vocabulary has them (ids 3 ... 258).
 BYTE_PIECES = [f"<0x{byte:02X}>" for byte in range(256)]
 
 
-def corpus_lines() -> list[str]:
-    return list(CORPUS)
-
-
-def gpt2_bpe() -> Tokenizer:
+def gpt2_bpe(corpus: Sequence[str] = CORPUS, learned_size: int = 200) -> Tokenizer:
     """Byte-level BPE, GPT-2 style: every byte is a character of GPT-2's table."""
     tokenizer = Tokenizer(models.BPE())
     tokenizer.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
@@ -96,28 +96,28 @@ def gpt2_bpe() -> Tokenizer:
     # GPT-2's tokenizer.json: offsets keep a token's leading space (trim_offsets false)
     tokenizer.post_processor = processors.ByteLevel(trim_offsets=False)
     trainer = trainers.BpeTrainer(
-        vocab_size=256 + 1 + 200,
+        vocab_size=256 + 1 + learned_size,
         special_tokens=["<|endoftext|>"],
         initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
         show_progress=False,
     )
-    tokenizer.train_from_iterator(corpus_lines(), trainer)
+    tokenizer.train_from_iterator(corpus, trainer)
     return tokenizer
 
 
-def bert_wordpiece() -> Tokenizer:
+def bert_wordpiece(corpus: Sequence[str] = CORPUS, learned_size: int = 200) -> Tokenizer:
     """WordPiece, BERT (cased) style: ``##`` continues a word, [CLS] and [SEP] around the text."""
     tokenizer = Tokenizer(models.WordPiece(unk_token="[UNK]"))
     tokenizer.normalizer = normalizers.BertNormalizer(lowercase=False, strip_accents=False)
     tokenizer.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
     tokenizer.decoder = decoders.WordPiece(prefix="##")
     trainer = trainers.WordPieceTrainer(
-        vocab_size=5 + 200,
+        vocab_size=5 + learned_size,
         special_tokens=["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"],
         continuing_subword_prefix="##",
         show_progress=False,
     )
-    tokenizer.train_from_iterator(corpus_lines(), trainer)
+    tokenizer.train_from_iterator(corpus, trainer)
     tokenizer.post_processor = processors.TemplateProcessing(
         single="[CLS] $A [SEP]",
         special_tokens=[("[CLS]", tokenizer.token_to_id("[CLS]")), ("[SEP]", tokenizer.token_to_id("[SEP]"))],
@@ -125,7 +125,7 @@ def bert_wordpiece() -> Tokenizer:
     return tokenizer
 
 
-def llama_sentencepiece() -> Tokenizer:
+def llama_sentencepiece(corpus: Sequence[str] = CORPUS, learned_size: int = 200) -> Tokenizer:
     """SentencePiece-style BPE, Llama style: ``▁`` marks a space, ``<0xNN>`` byte fallback.
 
     The ``tokenizers`` trainer does not make byte pieces, so the trained vocabulary is
@@ -134,8 +134,10 @@ def llama_sentencepiece() -> Tokenizer:
     """
     trained = Tokenizer(models.BPE(unk_token="<unk>"))
     trained.pre_tokenizer = pre_tokenizers.Metaspace(replacement="▁", prepend_scheme="first", split=True)
-    trainer = trainers.BpeTrainer(vocab_size=3 + 200, special_tokens=["<unk>", "<s>", "</s>"], show_progress=False)
-    trained.train_from_iterator(corpus_lines(), trainer)
+    trainer = trainers.BpeTrainer(
+        vocab_size=3 + learned_size, special_tokens=["<unk>", "<s>", "</s>"], show_progress=False
+    )
+    trained.train_from_iterator(corpus, trainer)
     model = json.loads(trained.to_str())["model"]
     pieces = sorted(model["vocab"], key=model["vocab"].__getitem__)
     specials, learned = pieces[:3], [piece for piece in pieces[3:] if piece not in BYTE_PIECES]
