@@ -132,3 +132,23 @@ def test_a_bad_default_fails_strict_and_quoted_values_work(tmp_path: Path) -> No
     assert mkdocs_build(project).returncode == 0
     layers = figures((project / "site" / "index.html").read_text(encoding="utf-8"))[1]
     assert "clipped" in layers.spans[0].attrs["title"]  # [CLS] was left out of the scale
+
+
+def test_tokenizer_output_shows_its_text(tmp_path: Path) -> None:
+    """GPT-2's byte-level tokens with ``subwords: auto``, and a text with offsets."""
+    project = copy_site("basic", tmp_path)
+    tokenizers = ROOTS / "test-tokenizers"
+    for name in ("gpt2.json", "offsets.json"):
+        shutil.copy(tokenizers / name, project / "docs" / name)
+    (project / "docs" / "tokens.md").write_text(
+        "# Tokens\n\n```attention-viz\ndata: gpt2.json\nsubwords: auto\nlegend: true\n```\n\n"
+        "```attention-viz\ndata: offsets.json\n```\n",
+        encoding="utf-8",
+    )
+    run = mkdocs_build(project)
+    assert run.returncode == 0, run.stderr
+    gpt2, offsets = figures((project / "site" / "tokens" / "index.html").read_text(encoding="utf-8"))
+    assert gpt2.shown[0].strip() == "The cat don\u2019t like caf\u00e9.\u21b5\n\U0001f60a"
+    assert gpt2.words == [[2, 3], [5, 6, 7, 8], [9, 10]]
+    assert "subwords: bpe (detected)" in gpt2.html
+    assert offsets.shown[0].strip() == "[CLS] Hi, caf\u00e9\n\U0001f60a  x [SEP]"
