@@ -10,7 +10,7 @@ from sphinx.application import Sphinx
 from .. import __version__
 from .config import add_config_values, check_config
 from .directive import AttentionViz
-from .nodes import attention_viz, depart_text_like, visit_html, visit_latex, visit_man, visit_texinfo, visit_text_like
+from .nodes import attention_viz, depart_text, visit_html, visit_latex, visit_man, visit_texinfo, visit_text
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 CSS_FILE = "attnviz.css"
@@ -29,7 +29,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
         attention_viz,
         html=(visit_html, None),
         latex=(visit_latex, None),
-        text=(visit_text_like, depart_text_like),
+        text=(visit_text, depart_text),
         man=(visit_man, None),
         texinfo=(visit_texinfo, None),
     )

@@ -3,8 +3,8 @@
 The node is a ``container`` of plain paragraphs, one per row with the tokens as words:
 what the search index sees, and what builders without a visitor of their own
 (third-party ones) write. HTML and LaTeX builders write the core's fragment instead;
-text, man and texinfo write every token with its score (``wow[0.03613]``) and the legend
-(man and texinfo each token verbatim, in their own markup).
+text, man and texinfo write every token with its score (``wow[0.03613]``) and the legend,
+a line per row (man and texinfo each token verbatim, in their own markup).
 """
 
 from __future__ import annotations
@@ -74,12 +74,15 @@ def visit_man(translator: SphinxTranslator, node: attention_viz) -> None:
     raise nodes.SkipNode
 
 
-def visit_text_like(translator: SphinxTranslator, node: attention_viz) -> None:
-    """Put the rows with their scores, and the legend, in place of the words; write them as paragraphs."""
+def visit_text(translator: SphinxTranslator, node: attention_viz) -> None:
+    """Put the rows with their scores, and the legend, in place of the words, as lines
+    that the text writer does not re-wrap: a row stays one line (a newline token goes on
+    under the row's first token), a token and its score stay together."""
+    lines = [line for text in render_text_lines(node["viz"]) for line in text.split("\n")]
     node.clear()
-    node.extend(paragraphs(render_text_lines(node["viz"])))
+    node.append(nodes.line_block("", *(nodes.line(line, line) for line in lines)))
     translator.visit_container(node)  # type: ignore[attr-defined]
 
 
-def depart_text_like(translator: SphinxTranslator, node: attention_viz) -> None:
+def depart_text(translator: SphinxTranslator, node: attention_viz) -> None:
     translator.depart_container(node)  # type: ignore[attr-defined]
