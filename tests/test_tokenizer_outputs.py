@@ -152,6 +152,9 @@ def test_text_builder_keeps_a_row_on_its_lines(tmp_path: Path) -> None:
     the next line; a token and its score are never parted."""
     assert build("text", tmp_path) == ""
     lines = [line.strip() for line in (tmp_path / "text" / "index.txt").read_text(encoding="utf-8").splitlines()]
-    first = "The[0.05000] cat[0.1500] don[0.2500]\u2019t[0.3500] like[0.4500] caf[0.5500]\u00e9[0.6500].[0.05000]\u21b5[0.1500]"
+    first = (
+        "The[0.05000] cat[0.1500] don[0.2500]\u2019t[0.3500] like[0.4500] "
+        "caf[0.5500]\u00e9[0.6500].[0.05000]\u21b5[0.1500]"
+    )
     assert len(first) > 70 and lines[lines.index(first) + 1] == "[0.2500]\U0001f60a[0.3500]"
     assert "a--b[0.05000] x---y[0.1500] ,,[0.2500] ''[0.3500] ``q''[0.4500] don't[0.5500] <<[0.6500]" in lines
