@@ -325,3 +325,25 @@ def test_pieces_of_one_word_touch_and_words_keep_a_gap(
                 assert any(close(tuple(pixel), backdrop, 12) for pixel in between), (name, between, backdrop)
     assert [url for url in requests if not url.startswith(site)] == []
     page.close()
+
+
+def test_tokens_keep_their_spaces_and_their_reading_order(browser) -> None:
+    """The command line's page: a token's inner spaces are not collapsed, and tokens of a
+    right-to-left script (with punctuation and digits between them) stay in token order."""
+    from sphinxcontrib_attnviz.pages import html_page
+    from sphinxcontrib_attnviz.render.html import iter_html
+    from sphinxcontrib_attnviz.visualization import visualize_lists
+
+    tokens = ["a  b", "a b", "\u05e9\u05dc\u05d5\u05dd", "(", "\u05e2\u05d5\u05dc\u05dd", ")", "1", "2", "abc"]
+    page = browser.new_page()
+    page.set_content("".join(html_page(iter_html(visualize_lists(tokens, range(len(tokens)))), "Spaces")))
+    boxes = page.eval_on_selector_all(
+        ".attnviz-token",
+        "spans => spans.map(s => ({text: s.textContent, x: s.getBoundingClientRect().x,"
+        " width: s.getBoundingClientRect().width}))",
+    )
+    page.close()
+    assert [box["text"] for box in boxes] == tokens
+    assert boxes[0]["width"] > boxes[1]["width"]  # two spaces are wider than one
+    lefts = [box["x"] for box in boxes]
+    assert lefts == sorted(lefts)  # every token, Hebrew ones included, left to right in token order
