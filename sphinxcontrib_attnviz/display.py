@@ -18,14 +18,15 @@ Schemes (``none`` changes nothing but the visible stand-ins below):
 - ``sentencepiece``: ``▁`` (U+2581) stands for a space, and a piece starting with it
   starts a word (SentencePiece; ``tokenizers``' ``decoders.Metaspace``); byte-fallback
   pieces ``<0x00>`` ... ``<0xFF>`` are bytes decoded as UTF-8 (``decoders.ByteFallback``).
-- ``auto``: the scheme whose markers the tokens carry, or ``none``.
+- ``auto``: the scheme whose markers the tokens carry (:func:`detect_scheme`), or ``none``.
 
 Special tokens (``[CLS]``, ``<s>``, ``<|endoftext|>``) always stand alone.
 
 A character whose UTF-8 bytes are split across tokens is shown once, on the token that
 completes it; the tokens before it show nothing of it (their display text is empty and
 their note says so) and are drawn in the same word. Bytes that never make a character
-show as U+FFFD, as ``bytes.decode(errors="replace")`` gives.
+show as U+FFFD (as ``bytes.decode(errors="replace")`` gives) on the last token that held
+them; a lone surrogate a token holds shows as its code.
 
 Visible stand-ins, in every scheme:
 
@@ -33,7 +34,8 @@ Visible stand-ins, in every scheme:
 - the other C0 controls and DEL are Unicode's Control Pictures (tab ``␉``, form feed ``␌``,
   escape ``␛``, NUL ``␀``, ...);
 - C1 controls, the line and paragraph separators U+2028/U+2029, bidirectional controls,
-  surrogates and the noncharacters U+FFFE/U+FFFF are written as Python writes them,
+  surrogates and the noncharacters (U+FDD0 to U+FDEF, U+FFFE and U+FFFF of every plane)
+  are written as Python writes them,
   ``\\x85``, ``\\u2028``, ``\\u202e``;
 - a token that shows nothing is ``∅`` (U+2205); in a token of nothing visible each space
   is ``␣`` (U+2423), other spaces and format characters (zero-width space and joiner,
