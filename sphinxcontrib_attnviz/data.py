@@ -66,12 +66,7 @@ class TokenScores:
 
         ``scores`` is one sequence, or a mapping of row labels to sequences.
         """
-        if isinstance(tokens, str):
-            raise DataError("tokens must be a list of strings, not one string", source)
-        tokens = tuple(tokens)
-        wrong = next((index for index, token in enumerate(tokens) if not isinstance(token, str)), None)
-        if wrong is not None:
-            raise DataError(f"token {wrong + 1} is not a string: {tokens[wrong]!r}", source)
+        tokens = _checked_tokens(tokens, source)
         if not tokens:
             raise DataError("no tokens: nothing to draw", source)
         named = scores.items() if isinstance(scores, Mapping) else [(None, scores)]
@@ -99,6 +94,7 @@ class TokenScores:
 
         if not isinstance(text, str):
             raise DataError(f"the text must be a string, not {type(text).__name__}", source)
+        tokens = _checked_tokens(tokens, source) if tokens is not None else None
         if tokens is not None and len(tokens) != len(offsets):
             raise DataError(f"{len(tokens)} tokens but {len(offsets)} offsets; the counts must be equal", source)
         display_offsets(text, offsets, tokens, source)  # raises a DataError for a bad span
@@ -115,6 +111,17 @@ class TokenScores:
         if unknown:
             raise OptionError(f"rows: no row named {', '.join(map(repr, unknown))}; the rows are {', '.join(by_label)}")
         return replace(self, rows=tuple(by_label[label] for label in labels))
+
+
+def _checked_tokens(tokens: Sequence[str], source: str | None) -> tuple[str, ...]:
+    """The tokens as a tuple; a DataError unless they are a sequence of strings."""
+    if isinstance(tokens, str):
+        raise DataError("tokens must be a list of strings, not one string", source)
+    tokens = tuple(tokens)
+    wrong = next((index for index, token in enumerate(tokens) if not isinstance(token, str)), None)
+    if wrong is not None:
+        raise DataError(f"token {wrong + 1} is not a string: {tokens[wrong]!r}", source)
+    return tokens
 
 
 def _checked_row(label: str | None, values: Sequence[float], tokens: tuple[str, ...], source: str | None) -> ScoreRow:

@@ -65,9 +65,12 @@ SPACE_MARK = "\u2423"
 #: The base Unicode draws a lone combining mark on (The Unicode Standard, 2.11).
 DOTTED_CIRCLE = "\u25cc"
 PARTIAL_NOTE = "the first bytes of a character the next token completes"
+BROKEN_NOTE = "bytes that make no character (shown as U+FFFD on a token after it)"
 SHARED_NOTE = "shares characters with the next token, which shows them"
 
-_SPECIAL = re.compile(r"^(\[[A-Za-z_]+\]|<[^<>\s]+>)$")
+#: Special tokens: BERT's ``[CLS]``, GPT's ``<|endoftext|>``, SentencePiece's and RoBERTa's
+#: ``<s>``, ``</s>``, ``<pad>``, ``<unk>``, ``<mask>`` (a token such as ``<b>`` is text).
+_SPECIAL = re.compile(r"^(\[[A-Z_]+\]|<\|[^<>|\s]+\|>|</?s>|<(?:pad|unk|mask|cls|sep|bos|eos)>)$")
 _BYTE_PIECE = re.compile(r"^<0x([0-9A-Fa-f]{2})>$")
 _WORDPIECE_MARK = "##"
 _METASPACE = "\u2581"
@@ -166,9 +169,11 @@ class TokenDisplay:
     (N booleans) says which tokens continue the word of the token before (no space
     between them). ``decoded[i]`` is what token i adds to the decoded text, as the
     tokenizer's decoder writes it: no stand-ins, the space that starts a word included
-    (with ``none``, the tokens themselves, joined by spaces). With offsets, ``gaps[i]`` is
-    the original text between token i-1 and token i, drawn plain, and ``tail`` the text
-    after the last token. The per-token flags are arrays, so long texts stay light.
+    (with ``none``, the tokens themselves, joined by spaces; with offsets, the token's span
+    with the original text before it). With offsets, ``gaps[i]`` is what is drawn before
+    token i: the original text between token i-1 and token i (controls as stand-ins), and
+    ``tail`` the text after the last token (``decoded_tail`` as it is). The per-token
+    flags are arrays, so long texts stay light.
     """
 
     texts: tuple[str, ...]
@@ -178,7 +183,7 @@ class TokenDisplay:
     detected: bool = False
     gaps: tuple[str, ...] | None = None
     tail: str = ""
-    source_text: str | None = None
+    decoded_tail: str = ""
     #: Notes for a token's tooltip, by index (a split character's first bytes).
     notes: dict[int, str] = field(default_factory=dict)
 
@@ -236,15 +241,19 @@ class TokenDisplay:
         return ~self.joined & following, self.joined & ~following
 
     def decoded_text(self) -> str:
-        """The text the tokens stand for, as the tokenizer's own decoder gives it: with
-        offsets, the original text; otherwise the decoded pieces one after the other."""
-        if self.source_text is not None:
-            return self.source_text
-        return " ".join(self.decoded) if self.scheme == "none" else "".join(self.decoded)
+        """The text the tokens stand for, as the tokenizer's own decoder gives it: the
+        decoded pieces one after the other (with offsets, each span with the text before
+        it, then ``decoded_tail``: the original text again)."""
+        if self.scheme == "none":
+            return " ".join(self.decoded)
+        return "".join(self.decoded) + self.decoded_tail
 
 
 def display_tokens(tokens: Sequence[str], scheme: str = "none") -> TokenDisplay:
-    """The display of ``tokens`` under ``scheme`` (one of :data:`SCHEMES`)."""
+    """The display of N ``tokens`` under ``scheme`` (one of :data:`SCHEMES`); a ValueError
+    for any other scheme."""
+    if scheme not in SCHEMES:
+        raise ValueError(f"unknown subword scheme {scheme!r}: expected one of {', '.join(SCHEMES)}")
     detected = scheme == "auto"
     if detected:
         scheme = detect_scheme(tokens)
@@ -260,7 +269,7 @@ def display_tokens(tokens: Sequence[str], scheme: str = "none") -> TokenDisplay:
         decoded=tuple(piece.decoded for piece in pieces),
         scheme=scheme,
         detected=detected,
-        notes={index: PARTIAL_NOTE for index, piece in enumerate(pieces) if piece.partial},
+        notes={index: piece.note for index, piece in enumerate(pieces) if piece.note},
     )
 
 
@@ -307,6 +316,11 @@ class _Piece:
     continues: bool  # drawn in one word with the piece before it
     partial: bool = False  # holds only the first bytes of a character
     lone_space: bool = False  # only the mark that starts a word: a space, and a word of its own
+    note: str | None = None  # for its tooltip
+
+
+def _partial(piece: _Piece, note: str) -> _Piece:
+    return _Piece("", piece.decoded, piece.continues, partial=True, note=note)
 
 
 def _shown(piece: _Piece) -> str:
@@ -343,7 +357,8 @@ def _decode(tokens: Sequence[str], scheme: str) -> list[_Piece]:
         if starts_word and raw == b" ":
             pieces.append(_Piece("", decoded, continues=False, lone_space=True))
         else:
-            pieces.append(_Piece(text, decoded, continues, partial=not text and bool(decoder.getstate()[0])))
+            partial = not text and bool(decoder.getstate()[0])
+            pieces.append(_Piece(text, decoded, continues, partial, note=PARTIAL_NOTE if partial else None))
     _flush(decoder, pieces)
     return pieces
 
@@ -355,6 +370,10 @@ def _flush(decoder: codecs.IncrementalDecoder, pieces: list[_Piece]) -> None:
     if rest:
         last = pieces[-1]
         pieces[-1] = _Piece(last.text + rest, last.decoded + rest, last.continues)
+        index = len(pieces) - 2
+        while index >= 0 and pieces[index].partial:  # their bytes completed nothing
+            pieces[index] = _partial(pieces[index], BROKEN_NOTE)
+            index -= 1
     decoder.reset()
 
 
@@ -397,7 +416,8 @@ def display_offsets(
     texts: list[str] = []
     joins: list[bool] = []
     gaps: list[str] = []
-    decoded: list[str] = []
+    decoded: list[str] = []  # each token's span, with the text before it
+    raw_gaps: list[str] = []
     notes: dict[int, str] = {}
     position = 0  # where the text shown so far ends
     previous_start: int | None = None  # the span start of the last token with text, if it may share
@@ -408,6 +428,7 @@ def display_offsets(
             joins.append(False)
             gaps.append(" " if index else "")
             decoded.append("")
+            raw_gaps.append("")
             previous_start = None
             continue
         if start < position:
@@ -418,7 +439,7 @@ def display_offsets(
                     source,
                 )
             kept = text[previous_start:start]  # the earlier token keeps what the later one does not show
-            texts[-1], decoded[-1] = visible(kept) if kept else "", kept
+            texts[-1], decoded[-1] = visible(kept) if kept else "", raw_gaps[-1] + kept
             notes[index - 1] = SHARED_NOTE
             gap = ""
         else:
@@ -431,7 +452,8 @@ def display_offsets(
             not gap and previous_start is not None and not piece[:1].isspace() and not decoded[-1][-1:].isspace()
         )
         texts.append(visible(piece))
-        decoded.append(piece)
+        decoded.append(gap + piece)
+        raw_gaps.append(gap)
         position, previous_start = end, start
     return TokenDisplay(
         tuple(texts),
@@ -440,7 +462,7 @@ def display_offsets(
         scheme="offsets",
         gaps=tuple(gaps),
         tail=plain(text[position:]),
-        source_text=text,
+        decoded_tail=text[position:],
         notes=notes,
     )
 

@@ -137,8 +137,9 @@ def _colour_row(label: str | None, scores: np.ndarray, scale: ColourScale, palet
 
 
 def scheme_note(display: TokenDisplay) -> str | None:
-    """What ``auto`` found, for the legend and the tooltip: ``subwords: bpe (detected)``."""
-    return f"subwords: {display.scheme} (detected)" if display.detected else None
+    """What ``auto`` found, for the legend and the tooltip: ``subwords: bpe (detected)``
+    (nothing when it found no scheme)."""
+    return f"subwords: {display.scheme} (detected)" if display.detected and display.scheme != "none" else None
 
 
 def _legend(cmap: str, scale: ColourScale, note: str | None) -> Legend:

@@ -17,13 +17,22 @@ from test_latex_text import compile_tex, need
 from pages import figures
 from sphinxcontrib_attnviz import AttentionViz, colors, render_html
 from sphinxcontrib_attnviz.data import TokenScores
-from sphinxcontrib_attnviz.display import SCHEMES, byte_decoder, display_offsets, display_tokens, visible
+from sphinxcontrib_attnviz.display import (
+    BROKEN_NOTE,
+    PARTIAL_NOTE,
+    SCHEMES,
+    byte_decoder,
+    display_offsets,
+    display_tokens,
+    visible,
+)
 from sphinxcontrib_attnviz.errors import DataError, OptionError
 from sphinxcontrib_attnviz.formats import parse_json
 from sphinxcontrib_attnviz.options import parse_options
 from sphinxcontrib_attnviz.pages import latex_document
 from sphinxcontrib_attnviz.render.latex import render_latex
-from sphinxcontrib_attnviz.render.text import render_text
+from sphinxcontrib_attnviz.render.roff import ROFF
+from sphinxcontrib_attnviz.render.text import render_text, render_text_lines
 from sphinxcontrib_attnviz.visualization import visualize, visualize_lists
 
 GPT2_TOKENS = ["The", "Ġcat", "Ġdon", "âĢĻt", "Ġlike", "Ġcaf", "Ã©", ".", "Ċ", "ĠðŁĺ", "Ĭ"]
@@ -291,3 +300,42 @@ def test_long_rows_and_replacement_characters_compile(engine: str) -> None:
     with tempfile.TemporaryDirectory() as folder:
         text, _ = compile_tex(engine, source, Path(folder))
     assert text.count("w") >= 5000 and ("\ufffd" in text or engine == "pdflatex")
+
+
+def test_only_real_special_tokens_stand_alone() -> None:
+    display = display_tokens(["foo", "\u0120<b>", "\u0120[x]", "<|endoftext|>", "The"], "bpe")
+    assert display.decoded_text() == "foo <b> [x]<|endoftext|>The"
+    assert display.joins.tolist() == [False, False, False, False, False]  # the special stands alone
+    assert display_tokens(["[CLS]", "a", "##b", "[SEP]"], "wordpiece").joined.tolist() == [False, False, True, False]
+
+
+def test_an_unknown_scheme_is_an_error() -> None:
+    with pytest.raises(ValueError, match="unknown subword scheme 'BPE'"):
+        display_tokens(["a"], "BPE")
+
+
+def test_bytes_that_complete_nothing_say_so() -> None:
+    display = display_tokens(["\u00f0", "\u0141", "\u013a", "\u0120x"], "bpe")
+    assert display.texts == ("", "", "\ufffd", "x")
+    assert display.notes == {0: BROKEN_NOTE, 1: BROKEN_NOTE}
+    assert display_tokens(["\u0120\u00f0\u0141\u013a", "\u012c"], "bpe").notes == {0: PARTIAL_NOTE}
+
+
+def test_auto_that_finds_nothing_says_nothing() -> None:
+    assert render_html(["a", "b"], [1, 2], subwords="auto", legend=True) == render_html(["a", "b"], [1, 2], legend=True)
+
+
+def test_latex_keeps_the_text_between_tokens() -> None:
+    """Text before the first token, a gap that starts with spaces, an indented line."""
+    text = ">> Hi  (there)\ndef f():\n    return"
+    spans = [(3, 5), (8, 13), (15, 18), (19, 20), (28, 34)]
+    source = AttentionViz(text=text, offsets=spans, scores=range(5)).to_latex("xelatex")
+    assert "{}\\textgreater{}\\kern0pt{}\\textgreater{} \\colorbox" in source  # ">> " before "Hi"
+    assert "\\null{} \\ (%" in source  # "  (": both spaces, on the line of the token before
+    assert "\\newline\\null{} \\ \\ \\ %" in source  # the indent after the line break
+
+
+def test_roff_words_begin_after_a_space_and_tokens_do_not_break() -> None:
+    viz = AttentionViz(text="Hi (there) a b", offsets=[(0, 2), (4, 9), (11, 14)], scores=[1, 2, 3]).visualization
+    [line] = render_text_lines(viz, ROFF)
+    assert line == "\\%Hi[1.000] (there[2.000]) \\%a\\~b[3.000]"

@@ -34,8 +34,11 @@ class LatexWriter:
         return escaped
 
     def plain(self, text: str) -> str:
-        """Text between tokens: escaped, spaces kept, each newline a line break."""
-        return "\\newline ".join(self.text(line) for line in text.split("\n"))
+        """Text between tokens: escaped, each newline a line break, every space kept
+        (``\\null`` before those that start a line, where TeX would drop them)."""
+        return "\\newline".join(
+            ("\\null{}" if line.startswith(" ") else "{}") + self.text(line) for line in text.split("\n")
+        )
 
 
 @dataclass(frozen=True)
@@ -79,11 +82,9 @@ def _source_separator(index: int, separator: str, writer: LatexWriter) -> str:
     """What goes before a token in the source: a line end that is a space between words,
     or one that is no space (``%``) between pieces; a row is many source lines, however
     long (TeX reads a line into a buffer of fixed size)."""
-    if index == 0:
-        return ""
-    if separator == " ":
+    if separator == " " and index:
         return "\n"
-    return "%\n" + writer.plain(separator)
+    return (writer.plain(separator) if separator else "") + ("%\n" if index else "")
 
 
 def _legend(legend: Legend, writer: LatexWriter) -> str:

@@ -2,8 +2,9 @@
 
 Escapes follow groff(7) and man(7): a backslash is ``\\e``; ``-``, ``'`` and `````
 are ``\\-``, ``\\(aq`` and ``\\(ga`` so that no hyphen, quote or accent is made of them;
-``\\%`` before a word (a token, or a word's first piece) keeps it from being hyphenated; a score note's space is ``\\~``
-(no line break inside ``[0.2469 clipped]``); each row starts a paragraph (``.sp``) and
+``\\%`` where a word begins (a token, or a word's first piece) keeps it from being
+hyphenated; a token's inner spaces and a score note's space are ``\\~`` (no line break
+inside ``a b[0.1]`` or ``[0.2469 clipped]``); each row starts a paragraph (``.sp``) and
 a line break is ``.br``. Every output line starts with ``\\&`` or ``\\%``, so no token
 is read as a request.
 """
@@ -20,7 +21,12 @@ def escape_roff(text: str) -> str:
     return text.translate(_ESCAPES).replace(" clipped]", "\\~clipped]")
 
 
-ROFF = TextMarkup(plain=escape_roff, token=escape_roff, line_break=lambda indent: "\n.br\n\\&", word_start="\\%")
+def token(text: str) -> str:
+    """A token's display text, its inner spaces unbreakable."""
+    return escape_roff(text).replace(" ", "\\~")
+
+
+ROFF = TextMarkup(plain=escape_roff, token=token, line_break=lambda indent: "\n.br\n\\&", word_start="\\%")
 
 
 def paragraphs(lines: list[str]) -> str:

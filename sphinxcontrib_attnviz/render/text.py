@@ -65,7 +65,8 @@ def _lines(display: TokenDisplay, label: str | None, suffixes: list[str], markup
     ):
         parts.append(plain(separator))
         line_end = line_break if text.endswith("\n") else ""
-        start = "" if joined else markup.word_start
+        starts_word = not joined and (not separator or separator[-1].isspace())
+        start = markup.word_start if starts_word else ""
         parts.append(start + markup.token(text.removesuffix("\n")) + markup.plain(suffix) + line_end)
     parts.append(plain(display.tail))
     return "".join(parts)
