@@ -240,6 +240,22 @@ class TokenDisplay:
         following = np.concatenate((self.joined[1:], [False]))
         return ~self.joined & following, self.joined & ~following
 
+    @cached_property
+    def completes(self) -> dict[int, list[int]]:
+        """The tokens that show nothing because a token after them shows their character
+        (its first bytes, or a shared span), by that token's index."""
+        completed: dict[int, list[int]] = {}
+        run: list[int] = []
+        for index in sorted(self.notes):
+            if self.texts[index] or self.notes[index] not in (PARTIAL_NOTE, SHARED_NOTE):
+                continue
+            run.append(index)
+            following = index + 1
+            if following not in self.notes or self.texts[following]:
+                completed[following] = run
+                run = []
+        return completed
+
     def decoded_text(self) -> str:
         """The text the tokens stand for, as the tokenizer's own decoder gives it: the
         decoded pieces one after the other (with offsets, each span with the text before
@@ -404,8 +420,8 @@ def display_offsets(
     """The display of ``text`` cut into tokens by character ``offsets``: one ``[start, end)``
     per token, what Hugging Face tokenizers return with ``return_offsets_mapping=True``.
 
-    The text between spans is drawn plain, as it is; a token joins the one before it when
-    nothing lies between them. Spans come in order. A span may overlap the one before it,
+    The text between spans is drawn plain, as it is, and so are a span's leading spaces;
+    a token joins the one before it when nothing lies between them. Spans come in order. A span may overlap the one before it,
     as byte-level and SentencePiece tokenizers give the tokens that share a character (or
     a word-start mark) the same characters: the shared characters are shown once, on the
     later token, like a split character's bytes. An empty span at 0 is a special token
@@ -444,9 +460,12 @@ def display_offsets(
             gap = ""
         else:
             gap = text[position:start]
+        piece = text[start:end]
+        if not piece.isspace():  # a span's leading spaces (GPT-2 gives them) are drawn between tokens
+            lead = len(piece) - len(piece.lstrip())
+            gap, piece, start = gap + piece[:lead], piece[lead:], start + lead
         after_special = index > 0 and previous_start is None
         gaps.append(plain(gap) or (" " if after_special else ""))  # a special token is a word of its own
-        piece = text[start:end]
         # one word with the token before: nothing between them, no space at the seam
         joins.append(
             not gap and previous_start is not None and not piece[:1].isspace() and not decoded[-1][-1:].isspace()

@@ -56,6 +56,8 @@ def test_gpt2_byte_level_tokens_show_the_text_they_stand_for(scheme: str) -> Non
         [9, 10],
     ]  # don-t, café.-newline, the emoji (its first bytes, then the rest)
     assert "first bytes of a character" in figure.spans[9].attrs["title"] and figure.spans[9].text == ""
+    # the emoji's token gives the score of the token that holds its first bytes
+    assert figure.spans[10].attrs["title"] == "10.00 (its character began in the 1 token(s) before it, scored 9.000)"
     assert ("subwords: bpe (detected" in fragment) == (scheme == "auto")
 
 

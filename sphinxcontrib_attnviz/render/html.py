@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from html import escape
+from typing import TypeVar
 
 import numpy as np
 
@@ -23,6 +24,8 @@ from ..colors import Palette
 from ..display import NEEDS_STAND_IN, TokenDisplay, plain
 from ..visualization import ColouredRow, Legend, Visualization, scheme_note
 from . import format_bound, format_scores
+
+T = TypeVar("T")
 
 ROOT_CLASS = "attnviz"
 TOKEN_CLASS = "attnviz-token"
@@ -93,6 +96,7 @@ class Layout:
     texts: tuple[str, ...]
     closings: dict[str, str]
     notes: dict[int, str]
+    completes: dict[int, list[int]]
     tail: str
 
     @property
@@ -121,6 +125,7 @@ class Layout:
             texts=display.texts,
             closings={text: f'">{escape_text(text.removesuffix(chr(10)))}</span>' for text in set(display.texts)},
             notes=display.notes,
+            completes=display.completes,
             tail=_gap_html(display.tail) if display.tail else "",
         )
 
@@ -154,6 +159,9 @@ def token_spans(row: ColouredRow, layout: Layout, start: int = 0, stop: int | No
     parts[2::3] = map(layout.closings.__getitem__, texts)
     for index, note in _within(layout.notes, start, stop):
         parts[3 * index + 1] += f" ({note})"
+    for index, before in _within(layout.completes, start, stop):
+        scores = ", ".join(format_scores(row.scores[before]))
+        parts[3 * index + 1] += f" (its character began in the {len(before)} token(s) before it, scored {scores})"
     for index, markup in _within(layout.before, start, stop):
         parts[3 * index] = markup + parts[3 * index]
     for index, markup in _within(layout.after, start, stop):
@@ -161,7 +169,7 @@ def token_spans(row: ColouredRow, layout: Layout, start: int = 0, stop: int | No
     return "".join(parts)
 
 
-def _within(sparse: dict[int, str], start: int, stop: int) -> Iterator[tuple[int, str]]:
+def _within(sparse: dict[int, T], start: int, stop: int) -> Iterator[tuple[int, T]]:
     """The entries of ``sparse`` from ``start`` to ``stop``, indexed from ``start``."""
     if not sparse:
         return
