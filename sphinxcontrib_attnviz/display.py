@@ -421,9 +421,9 @@ def display_offsets(
     per token, what Hugging Face tokenizers return with ``return_offsets_mapping=True``.
 
     The text between spans is drawn plain, as it is, and so are a span's leading spaces;
-    a token joins the one before it when nothing lies between them. Spans come in order. A span may overlap the one before it,
-    as byte-level and SentencePiece tokenizers give the tokens that share a character (or
-    a word-start mark) the same characters: the shared characters are shown once, on the
+    a token joins the one before it when nothing lies between them. Spans come in order.
+    A span may overlap the one before it, as byte-level and SentencePiece tokenizers give
+    the tokens that share a character (or a word-start mark) the same characters: the shared characters are shown once, on the
     later token, like a split character's bytes. An empty span at 0 is a special token
     with no text (Hugging Face gives ``[CLS]`` and ``[SEP]`` the span ``(0, 0)``): it shows
     its name from ``tokens`` if given, else ``∅``, and stands alone.
