@@ -424,9 +424,10 @@ def display_offsets(
     a token joins the one before it when nothing lies between them. Spans come in order.
     A span may overlap the one before it, as byte-level and SentencePiece tokenizers give
     the tokens that share a character (or a word-start mark) the same characters: the
-    shared characters are shown once, on the later token, like a split character's bytes. An empty span at 0 is a special token
-    with no text (Hugging Face gives ``[CLS]`` and ``[SEP]`` the span ``(0, 0)``): it shows
-    its name from ``tokens`` if given, else ``∅``, and stands alone.
+    shared characters are shown once, on the later token, like a split character's bytes.
+    An empty span at 0 is a special token with no text (Hugging Face gives ``[CLS]`` and
+    ``[SEP]`` the span ``(0, 0)``): it shows its name from ``tokens`` if given, else
+    ``∅``, and stands alone.
     Raises DataError naming the token for a span out of range, reversed or out of order.
     """
     texts: list[str] = []
