@@ -3,7 +3,8 @@ then one real document per engine, read back with ``pdftotext``.
 
 The compile tests need pdflatex / xelatex / lualatex (xelatex and lualatex with fontspec)
 and pdftotext (Debian: texlive-latex-recommended texlive-fonts-recommended tex-gyre
-texlive-xetex texlive-luatex poppler-utils). Without them they skip, except under
+texlive-xetex texlive-luatex poppler-utils), the Greek and Cyrillic ones also LGR, T2A and
+X2 (texlive-lang-greek texlive-lang-cyrillic). Without them they skip, except under
 ``CI=true``, where they fail.
 """
 
@@ -19,22 +20,28 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+import sphinx
+from sphinx.builders.latex.constants import DEFAULT_SETTINGS
 
 from sphinxcontrib_attnviz.pages import latex_document
+from sphinxcontrib_attnviz.render import pdflatex_chars
 from sphinxcontrib_attnviz.render.latex_text import (
     CONTROL_ABBREVIATIONS,
+    DEFAULT_ENCODINGS,
     ENGINES,
     LIGATURE_BREAK,
     PDFLATEX_CHARS,
+    PDFLATEX_ENCODINGS,
     SPECIALS,
     STAND_INS,
     UNICODE_ENGINES,
     EscapedLatex,
     escape_latex,
+    fontenc_encodings,
     is_never_raw,
+    pdflatex_charset,
     pdflatex_supports,
 )
-from sphinxcontrib_attnviz.render.pdflatex_chars import PDFLATEX_CHAR_RANGES
 
 SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "latex_charset.py"
 LIGATURES = [
@@ -58,6 +65,9 @@ UNSUPPORTED = {
     "\u2581": "[U+2581]",
     "αβγ": "[U+03B1][U+03B2][U+03B3]",
 }
+#: Greek and Cyrillic tokens, which a document with LGR and T2A (or X2) typesets.
+GREEK_CYRILLIC = ["αβγ", "Ελληνικά", "ἀρχή", "ΑΩ ω", "Жизнь", "привет мир", "x«αβ»Ж", "Ґґ Ђђ Її"]
+LGR_T2A = DEFAULT_ENCODINGS | {"LGR", "T2A"}
 NEVER_RAW = ["\x00", "\t", "\n", "\x1b", "\x7f", "\x85", "\u2028", "\u2029", "\ud800", "\ufdd0", "\ufffe", "\U0010ffff"]
 
 
@@ -145,16 +155,79 @@ def test_unknown_engine() -> None:
         escape_latex("x", "context")
 
 
+# --- font encodings ----------------------------------------------------------------------
+
+
+def test_fontenc_encodings() -> None:
+    assert {"T1", "TS1", "OT1", "OMS"} == DEFAULT_ENCODINGS
+    assert fontenc_encodings(DEFAULT_SETTINGS["fontenc"]) == DEFAULT_ENCODINGS  # Sphinx's pdflatex default
+    assert fontenc_encodings("\\usepackage[LGR,X2,T1]{fontenc}") == DEFAULT_ENCODINGS | {"LGR", "X2"}
+    assert fontenc_encodings("\\usepackage[ LGR , T2A,T1 ]{fontenc}") == LGR_T2A
+    assert fontenc_encodings("\\RequirePackage[T2A]{fontenc}") == DEFAULT_ENCODINGS | {"T2A"}
+    assert fontenc_encodings("\\usepackage[LGR]{fontenc}\n\\usepackage[X2,T2A,T1]{fontenc}") == PDFLATEX_ENCODINGS
+    for ignored in [
+        "",
+        "\\usepackage{fontenc}",
+        "\\usepackage{fontspec}\n\\defaultfontfeatures[\\rmfamily,\\sffamily,\\ttfamily]{}",
+        "\\usepackage[T2B,LY1,lgr,x2,T5,T1]{fontenc}",  # no table, or not LaTeX's spelling
+        "\\usepackage[T1]{fontenc}% \\usepackage[LGR,T1]{fontenc}",
+        "\\usepackage[LGR,T2A]{inputenc}",
+    ]:
+        assert fontenc_encodings(ignored) == DEFAULT_ENCODINGS, ignored
+    assert fontenc_encodings("\\usepackage[T1]{fontenc}\\%\\usepackage[LGR]{fontenc}") == DEFAULT_ENCODINGS | {"LGR"}
+
+
+def test_greek_and_cyrillic_need_their_encodings() -> None:
+    for text in GREEK_CYRILLIC:
+        marked = {char for char in text if not char.isascii() and char not in "«»"}
+        assert escape_latex(text).unsupported == marked, text
+        assert escape_latex(text, "pdflatex", LGR_T2A) == (text, frozenset()), text
+    assert escape_latex("βЖ", "pdflatex", DEFAULT_ENCODINGS | {"LGR"}) == ("β\\texttt{[U+0416]}", frozenset("Ж"))
+    assert escape_latex("βЖ", "pdflatex", DEFAULT_ENCODINGS | {"X2"}) == ("\\texttt{[U+03B2]}Ж", frozenset("β"))
+    assert escape_latex("βЖ日", "pdflatex", LGR_T2A) == ("βЖ\\texttt{[U+65E5]}", frozenset("日"))
+    # NFC first: alpha + combining acute is U+03AC, which LGR has
+    assert escape_latex("\u03b1\u0301", "pdflatex", LGR_T2A) == ("\u03ac", frozenset())
+    # Ї: T2A's, but not X2's, whose letters Sphinx declares when both are loaded
+    assert escape_latex("Ї", "pdflatex", DEFAULT_ENCODINGS | {"T2A"}).unsupported == frozenset()
+    assert escape_latex("Ї", "pdflatex", DEFAULT_ENCODINGS | {"X2", "T2A"}).unsupported == {"Ї"}
+    # the defaults are not added: without T1 its letters are markers
+    assert escape_latex("Ðβ", "pdflatex", frozenset({"LGR"})).unsupported == {"Ð"}
+    assert pdflatex_supports("β", LGR_T2A) and not pdflatex_supports("β")
+    for engine in UNICODE_ENGINES:
+        assert escape_latex("βЖ日", engine, LGR_T2A) == ("βЖ日", frozenset())
+
+
+def test_encodings_are_checked_and_cached() -> None:
+    assert pdflatex_charset() is PDFLATEX_CHARS
+    assert pdflatex_charset({"LGR", *DEFAULT_ENCODINGS}) is pdflatex_charset(DEFAULT_ENCODINGS | {"LGR"})
+    assert pdflatex_charset(LGR_T2A) > PDFLATEX_CHARS
+    for engine in ENGINES:
+        with pytest.raises(ValueError, match="no character table for font encoding T2B, lgr"):
+            escape_latex("x", engine, frozenset({"T1", "lgr", "T2B"}))
+    with pytest.raises(TypeError, match="not the string 'LGR'"):
+        pdflatex_charset("LGR")
+
+
 # --- the generated table and its generator ---------------------------------------------
 
 
-def test_table_is_sorted_disjoint_ranges_with_ascii() -> None:
-    flat = [code for pair in PDFLATEX_CHAR_RANGES for code in pair]
-    assert flat == sorted(flat) and all(low <= high for low, high in PDFLATEX_CHAR_RANGES)
-    assert all(b[0] > a[1] + 1 for a, b in itertools.pairwise(PDFLATEX_CHAR_RANGES))
-    assert PDFLATEX_CHAR_RANGES[0] == (0x20, 0x7E)
+def test_tables_are_sorted_disjoint_ranges() -> None:
+    for table in [pdflatex_chars.BASE_RANGES, *pdflatex_chars.ENCODING_RANGES.values()]:
+        flat = [code for pair in table for code in pair]
+        assert flat == sorted(flat) and all(low <= high for low, high in table)
+        assert all(b[0] > a[1] + 1 for a, b in itertools.pairwise(table))
+    assert pdflatex_chars.BASE_RANGES[0] == (0x20, 0x7E)
+    assert set(pdflatex_chars.DEFAULT_ENCODINGS) == DEFAULT_ENCODINGS
+    assert {"T1", "TS1", "OT1", "OMS", "LGR", "T2A", "X2"} == PDFLATEX_ENCODINGS
+    assert len(PDFLATEX_CHARS) == 444  # the single table's size before there were several
     assert {"é", "ß", "€", "\u2013", "„", "\u2423", "ﬁ"} <= PDFLATEX_CHARS
     assert not {"\u03b1", "\u0416", "\u2581", "日", "😊", "\t"} & PDFLATEX_CHARS
+    assert {"\u03b1", "\u03a9", "\u1f00"} <= pdflatex_charset(DEFAULT_ENCODINGS | {"LGR"})
+    assert {"\u0416", "\u0436", "\u0490"} <= pdflatex_charset(DEFAULT_ENCODINGS | {"T2A"})
+    assert {"\u0416", "\u04e8"} <= pdflatex_charset(DEFAULT_ENCODINGS | {"X2"})
+    # left out as failing (greek-fontenc: "not available in text mode"; X2 has no \CYRYI)
+    assert "\u03d1" not in pdflatex_charset(PDFLATEX_ENCODINGS)
+    assert "\u0407" not in pdflatex_charset(DEFAULT_ENCODINGS | {"X2"})
 
 
 def load_script():
@@ -181,18 +254,28 @@ def test_generator_reads_declarations(tmp_path: Path) -> None:
     assert script.ranges({1, 2, 3, 7, 9, 10}) == [(1, 3), (7, 7), (9, 10)]
 
 
+def test_generator_documents_load_what_sphinx_loads() -> None:
+    script = load_script()
+    assert script.preamble() == ("\\documentclass{article}\n\\usepackage[T1]{fontenc}\n\\usepackage[utf8]{inputenc}\n")
+    assert script.preamble(("LGR", "T2A", "X2")) == (
+        "\\documentclass{article}\n\\usepackage[LGR,T2A,X2,T1]{fontenc}\n\\usepackage{textalpha}\n"
+        "\\usepackage[Xtwo]{sphinxpackagecyrillic}\n\\usepackage[utf8]{inputenc}\n"
+    )
+    assert "TtwoA" in script.preamble(("T2A",))
+    assert script.SUPERSEDED == pdflatex_chars.SUPERSEDED
+    assert set(script.OPTIONAL_ENCODINGS) == PDFLATEX_ENCODINGS - DEFAULT_ENCODINGS
+    assert script.sphinx_texinputs() == Path(sphinx.__file__).parent / "texinputs"
+
+
 # --- real documents ---------------------------------------------------------------------
 
 
-def need(*tools: str) -> None:
+def need(*tools: str, tex_files: tuple[str, ...] = ()) -> None:
     missing = [tool for tool in tools if shutil.which(tool) is None]
-    fontspec = {"xelatex", "lualatex"} & set(tools)
-    if (
-        fontspec
-        and shutil.which("kpsewhich")
-        and not subprocess.run(["kpsewhich", "fontspec.sty"], capture_output=True).stdout
-    ):
-        missing.append("fontspec.sty")
+    if {"xelatex", "lualatex"} & set(tools):
+        tex_files = ("fontspec.sty", *tex_files)
+    if shutil.which("kpsewhich"):
+        missing += [name for name in tex_files if not subprocess.run(["kpsewhich", name], capture_output=True).stdout]
     if missing:
         message = f"missing {', '.join(missing)}: install Debian's texlive-* and poppler-utils"
         if os.environ.get("CI") == "true":
@@ -291,3 +374,39 @@ def test_unicode_engine_document_keeps_characters(engine: str, tmp_path: Path) -
             assert got.get(label) == want, label
     for mark in ["\u2205", "\u2190", *CONTROL_ABBREVIATIONS]:
         assert mark in text
+
+
+@pytest.mark.parametrize("cyrillic", ["T2A", "X2"])
+def test_pdflatex_document_with_greek_and_cyrillic(cyrillic: str, tmp_path: Path) -> None:
+    # Sphinx's pdflatex preamble for \usepackage[LGR,X2,T1]{fontenc} (or T2A): its cmappkg,
+    # textgreek (textalpha) and textcyrillic (sphinxpackagecyrillic) and its fonts, for
+    # which LGR and Cyrillic fall back to cm: the cbfonts and the lh fonts (METAFONT, made on
+    # first use). cmap gives the fonts ToUnicode maps; it has one for T2A, none for X2,
+    # whose Cyrillic pdftotext cannot read, so there it is only compiled. Every character
+    # of the tables, then labelled tokens.
+    need("pdflatex", "pdftotext", tex_files=("lgrenc.dfu", "lgrenc.def", "textalpha.sty", f"{cyrillic.lower()}enc.def"))
+    fontenc = f"\\usepackage[LGR,{cyrillic},T1]{{fontenc}}"
+    encodings = fontenc_encodings(fontenc)
+    assert encodings == DEFAULT_ENCODINGS | {"LGR", cyrillic}
+    shutil.copy(Path(sphinx.__file__).parent / "texinputs" / "sphinxpackagecyrillic.sty", tmp_path)
+    option = {"T2A": "TtwoA", "X2": "Xtwo"}[cyrillic]
+    every = " ".join(escape_latex(char, "pdflatex", encodings).source for char in sorted(pdflatex_charset(encodings)))
+    markers = {"日"} | ({"Ї", "ї"} if cyrillic == "X2" else set())  # X2 has no \CYRYI
+    lines, expected = [], {}
+    for index, text in enumerate([*GREEK_CYRILLIC, "β日Ж"]):
+        escaped = escape_latex(text, "pdflatex", encodings)
+        assert escaped.unsupported == markers & set(text)
+        lines.append(f"S{index}={escaped.source}=\\par\n")
+        if cyrillic == "T2A" or not any("\u0400" <= char <= "\u04ff" for char in text):
+            expected[f"S{index}"] = text.replace("日", "[U+65E5]")
+    document = (
+        "\\documentclass{article}\n\\usepackage{cmap}\n" + fontenc + "\n\\usepackage{textalpha}\n"
+        f"\\usepackage[{option}]{{sphinxpackagecyrillic}}\n"
+        "\\usepackage{tgtermes}\n\\usepackage{tgheros}\n\\renewcommand{\\ttdefault}{txtt}\n"
+        "\\begin{document}\n\\tracinglostchars=2\n" + every + "\\par\n" + "".join(lines) + "\\end{document}\n"
+    )
+    text, log = compile_tex("pdflatex", document, tmp_path)
+    assert "Missing character" not in log
+    got = {label: unicodedata.normalize("NFC", shown_text) for label, shown_text in shown(text).items()}
+    for label, want in expected.items():
+        assert got.get(label) == want, label

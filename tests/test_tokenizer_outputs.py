@@ -27,7 +27,7 @@ SHOWN = [
     "a \u2205 \u2423 \u2409 b",
     "[CLS] Hi, caf\u00e9\n\U0001f60a  x [SEP]",
     "a--b x---y ,, '' ``q'' don't <<",
-    "\u6771\u4eac \u30bf\u30ef\u30fc na\u00efve",
+    "\u6771\u4eac \u30bf\u30ef\u30fc na\u00efve \u03b1\u03b2\u03b3",
 ]
 #: Under pdflatex: the same words, what pdflatex cannot typeset as code-point markers.
 PDFLATEX_WORDS = [
@@ -39,7 +39,7 @@ PDFLATEX_WORDS = [
     ["a", "HT b"],
     ["[CLS] Hi, caf\u00e9", "[U+1F60A] x [SEP]"],
     ["a--b x---y ,, '' ``q'' don't <<"],
-    ["[U+6771][U+4EAC] [U+30BF][U+30EF][U+30FC] na\u00efve"],
+    ["[U+6771][U+4EAC] [U+30BF][U+30EF][U+30FC] na\u00efve [U+03B1][U+03B2][U+03B3]"],
 ]
 
 
@@ -111,6 +111,14 @@ def test_pdflatex_pdf_shows_the_words_and_marks_what_it_cannot_typeset(tmp_path:
     assert "pdflatex cannot typeset \U0001f60a (U+1F60A): shown as code-point markers" in warnings
 
 
+def test_pdflatex_with_greek_fonts_keeps_greek(tmp_path: Path) -> None:
+    """A project whose fontenc loads LGR (as Sphinx's own Greek setup does) gets Greek
+    tokens as text, not markers."""
+    text, warnings = pdf_text(tmp_path, r"latex_elements.fontenc=\usepackage[LGR,T1]{fontenc}")
+    assert "\u03b1\u03b2\u03b3" in squeezed(text) and "[U+03B1]" not in text
+    assert "U+03B1" not in warnings and "(U+6771)" in warnings
+
+
 def test_xelatex_pdf_keeps_every_character(tmp_path: Path) -> None:
     # the fonts docs/tokenizers.rst gives: DejaVu Sans, and a CJK font for CJK characters
     fonts = (
@@ -125,7 +133,7 @@ def test_xelatex_pdf_keeps_every_character(tmp_path: Path) -> None:
         "Hallo wereld",
         "there\U0001f60a",
         "Hi, caf\u00e9",
-        "\u6771\u4eac \u30bf\u30ef\u30fc na\u00efve",
+        "\u6771\u4eac \u30bf\u30ef\u30fc na\u00efve \u03b1\u03b2\u03b3",
     ]:
         assert word in squeezed(text), word
 

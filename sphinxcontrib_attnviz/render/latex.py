@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from ..display import TokenDisplay
 from ..visualization import ColouredRow, Legend, Visualization
 from . import format_bound
-from .latex_text import escape_latex
+from .latex_text import DEFAULT_ENCODINGS, escape_latex
 
 _INNER_EDGE = "\\kern-\\fboxsep "
 
@@ -26,10 +26,12 @@ class LatexWriter:
     """Escapes text for one engine and collects the characters it had to write as markers."""
 
     engine: str = "pdflatex"
+    #: The font encodings the document loads (pdflatex typesets what they cover).
+    encodings: frozenset[str] = DEFAULT_ENCODINGS
     unsupported: set[str] = field(default_factory=set)
 
     def text(self, text: str) -> str:
-        escaped, unsupported = escape_latex(text, self.engine)
+        escaped, unsupported = escape_latex(text, self.engine, self.encodings)
         self.unsupported.update(unsupported)
         return escaped
 
@@ -99,10 +101,14 @@ def _legend(legend: Legend, writer: LatexWriter) -> str:
     )
 
 
-def latex_fragment(viz: Visualization, engine: str = "pdflatex") -> LatexFragment:
-    """The LaTeX for ``viz`` under ``engine`` (one of :data:`ENGINES`): a paragraph per
-    row, then the legend."""
-    writer = LatexWriter(engine)
+def latex_fragment(
+    viz: Visualization, engine: str = "pdflatex", encodings: frozenset[str] = DEFAULT_ENCODINGS
+) -> LatexFragment:
+    """The LaTeX for ``viz`` under ``engine`` (pdflatex, xelatex, lualatex, platex or
+    uplatex; a ValueError otherwise) in a document that loads the font ``encodings``
+    (:func:`.latex_text.fontenc_encodings` reads them from a ``fontenc`` line): a
+    paragraph per row, then the legend."""
+    writer = LatexWriter(engine, encodings)
     lines = ["\\par\\begingroup\\raggedright\\setlength{\\fboxsep}{1.5pt}%"]
     for row in viz.rows:
         label = f"\\textbf{{{writer.text(row.label)}}}\\quad " if row.label is not None else ""

@@ -8,10 +8,13 @@ into LaTeX for one of the engines in :data:`ENGINES`:
   (:data:`LIGATURE_PAIRS`, :data:`LIGATURE_BREAK`).
 * The project's stand-ins for whitespace and controls become LaTeX that every engine
   typesets with its default fonts (:data:`STAND_INS`).
-* Under pdflatex, a character that pdflatex cannot typeset in a T1 + TS1, UTF-8 document
-  (:mod:`.pdflatex_chars`, generated from TeX Live's files by ``scripts/latex_charset.py``)
-  is written as a visible code-point marker, ``[U+2581]`` in typewriter (a run of them
-  in one ``\\texttt``: :func:`codepoint_marker`), and reported, so the caller can warn once per figure.
+* Under pdflatex, a character that pdflatex cannot typeset in a UTF-8 document with the
+  given font encodings (:data:`DEFAULT_ENCODINGS`: T1, TS1, OT1 and OMS; a Sphinx project
+  may add Greek LGR and Cyrillic T2A or X2, read from its ``fontenc`` by
+  :func:`fontenc_encodings`) is written as a visible code-point marker, ``[U+2581]`` in
+  typewriter (a run of them in one ``\\texttt``: :func:`codepoint_marker`), and reported,
+  so the caller can warn once per figure. The characters of each encoding are in
+  :mod:`.pdflatex_chars`, generated from TeX Live's files by ``scripts/latex_charset.py``.
   Under xelatex and lualatex (:data:`UNICODE_ENGINES`) the characters are kept; whether
   they show depends on the document's fonts.
 * Characters that must never reach a LaTeX file raw (:func:`is_never_raw`: controls,
@@ -22,10 +25,13 @@ No Sphinx import: the Sphinx, CLI and API fronts all use this.
 
 from __future__ import annotations
 
+import functools
+import re
 import unicodedata
+from collections.abc import Iterable
 from typing import NamedTuple
 
-from .pdflatex_chars import PDFLATEX_CHAR_RANGES
+from . import pdflatex_chars
 
 #: The engines Sphinx's ``latex_engine`` names.
 ENGINES = ("pdflatex", "xelatex", "lualatex", "platex", "uplatex")
@@ -121,10 +127,81 @@ STAND_INS: dict[str, str] = {
     **{chr(0x2400 + i): f"{{\\ttfamily\\footnotesize {name}}}" for i, name in enumerate(CONTROL_ABBREVIATIONS)},
 }
 
-#: Every character pdflatex typesets (see :mod:`.pdflatex_chars`).
-PDFLATEX_CHARS: frozenset[str] = frozenset(
-    chr(code) for low, high in PDFLATEX_CHAR_RANGES for code in range(low, high + 1)
-)
+#: The font encodings of a default pdflatex document (``\\usepackage[T1]{fontenc}``, as
+#: the CLI's ``pages.latex_document`` and Sphinx's default ``latex_elements['fontenc']``)
+#: that have a table in :mod:`.pdflatex_chars`: T1, TS1 (textcomp, in the kernel since
+#: 2020), OT1 and OMS (the format's). OML, OMX and U are loaded too but map no characters.
+DEFAULT_ENCODINGS: frozenset[str] = frozenset(pdflatex_chars.DEFAULT_ENCODINGS)
+
+#: Every font encoding with a table: :data:`DEFAULT_ENCODINGS` and those a Sphinx project may
+#: add with its ``fontenc`` (LGR, T2A, X2; see :func:`fontenc_encodings`).
+PDFLATEX_ENCODINGS: frozenset[str] = frozenset(pdflatex_chars.ENCODING_RANGES)
+
+
+def _chars(ranges: Iterable[tuple[int, int]]) -> frozenset[str]:
+    return frozenset(chr(code) for low, high in ranges for code in range(low, high + 1))
+
+
+@functools.cache
+def _pdflatex_charset(encodings: frozenset[str]) -> frozenset[str]:
+    unknown = encodings - PDFLATEX_ENCODINGS
+    if unknown:
+        raise ValueError(
+            f"no character table for font encoding {', '.join(sorted(unknown))}: "
+            f"expected some of {', '.join(sorted(PDFLATEX_ENCODINGS))}"
+        )
+    superseded = {name for name, by in pdflatex_chars.SUPERSEDED.items() if by in encodings}
+    tables = [pdflatex_chars.ENCODING_RANGES[name] for name in sorted(encodings - superseded)]
+    return _chars(pdflatex_chars.BASE_RANGES).union(*map(_chars, tables))
+
+
+def pdflatex_charset(encodings: Iterable[str] = DEFAULT_ENCODINGS) -> frozenset[str]:
+    """Every character pdflatex typesets in a document with these font encodings.
+
+    The union of :mod:`.pdflatex_chars`'s base table (printable ASCII, ``utf8.def``'s own)
+    and the tables of ``encodings`` (names from :data:`PDFLATEX_ENCODINGS`; anything else is
+    a :class:`ValueError`), cached per set of encodings. No defaults are added: use
+    :func:`fontenc_encodings` for a document's whole set. T2A's table is not used when X2
+    is in the set (``pdflatex_chars.SUPERSEDED``: Sphinx's ``sphinxpackagecyrillic``
+    declares X2's letters then). The tables hold for running text in T1 with Sphinx's
+    text-symbol packages for the added encodings (``textalpha``, ``sphinxpackagecyrillic``);
+    a document whose text is in another encoding (OT1 without fontenc, T2A as the last
+    ``fontenc`` option or through babel for a Cyrillic language) lacks some T1 letters.
+    """
+    if isinstance(encodings, str):  # frozenset("T1") would be {"T", "1"}
+        raise TypeError(f"encodings must be a set of names, not the string {encodings!r}")
+    return _pdflatex_charset(frozenset(encodings))
+
+
+#: Every character pdflatex typesets in a default document (:data:`DEFAULT_ENCODINGS`).
+PDFLATEX_CHARS: frozenset[str] = pdflatex_charset(DEFAULT_ENCODINGS)
+
+#: ``\\usepackage[options]{packages}`` (or ``\\RequirePackage``), as in a LaTeX preamble.
+_USEPACKAGE = re.compile(r"\\(?:usepackage|RequirePackage)\s*\[([^\]]*)\]\s*\{([^}]*)\}")
+
+
+def fontenc_encodings(fontenc: str) -> frozenset[str]:
+    """The font encodings with a table in a document whose preamble has ``fontenc``.
+
+    ``fontenc`` is LaTeX source such as Sphinx's ``latex_elements['fontenc']`` (the LaTeX
+    builder's ``context['fontenc']``), e.g. ``\\usepackage[LGR,X2,T1]{fontenc}``: the options
+    of every ``\\usepackage[...]{fontenc}`` in it (``%`` comments skipped) that name a
+    table (:data:`PDFLATEX_ENCODINGS`, case as in LaTeX: LGR, T2A, X2), with
+    :data:`DEFAULT_ENCODINGS`, which every pdflatex document has: OT1 and T1 in LaTeX's
+    format, TS1 through textcomp (in the kernel since 2020), OMS. Other encodings (T2B, LY1,
+    a misspelt name) are ignored, as is anything else (``\\usepackage{fontspec}`` for xelatex
+    leaves the defaults).
+
+    Sphinx's documents load ``textalpha`` with LGR and its ``sphinxpackagecyrillic`` with X2
+    or T2A (``sphinx/builders/latex/__init__.py``, ``init_multilingual``), which let Greek
+    and Cyrillic be typed in T1 text; the tables assume them (see :func:`pdflatex_charset`).
+    """
+    found = set(DEFAULT_ENCODINGS)
+    source = "\n".join(re.sub(r"(?<!\\)%.*", "", line) for line in fontenc.splitlines())
+    for options, packages in _USEPACKAGE.findall(source):
+        if "fontenc" in (package.strip() for package in packages.split(",")):
+            found.update(name for option in options.split(",") if (name := option.strip()) in PDFLATEX_ENCODINGS)
+    return frozenset(found)
 
 
 #: U+FFFD, which byte-level tokens that make no character decode to.
@@ -163,22 +240,27 @@ def codepoint_marker(chars: str) -> str:
     return "\\texttt{" + "".join(f"[U+{ord(char):04X}]" for char in chars) + "}"
 
 
-def pdflatex_supports(char: str) -> bool:
-    """Whether pdflatex typesets ``char`` in a T1 + TS1, UTF-8 document (or it is a stand-in)."""
-    return char in STAND_INS or char in PDFLATEX_CHARS
+def pdflatex_supports(char: str, encodings: Iterable[str] = DEFAULT_ENCODINGS) -> bool:
+    """Whether pdflatex typesets ``char`` in a UTF-8 document with these font encodings
+    (:func:`pdflatex_charset`), or it is a stand-in."""
+    return char in STAND_INS or char in pdflatex_charset(encodings)
 
 
-def escape_latex(text: str, engine: str = "pdflatex") -> EscapedLatex:
+def escape_latex(text: str, engine: str = "pdflatex", encodings: frozenset[str] = DEFAULT_ENCODINGS) -> EscapedLatex:
     """``text`` as LaTeX that typesets it verbatim under ``engine``, and what was unsupported.
 
-    ``engine`` is one of :data:`ENGINES`. Under pdflatex the text is first put in Unicode's
-    composed form (NFC: ``e`` + U+0301 becomes ``é``, which pdflatex has; canonically
-    equivalent text looks the same). Spaces after the first of a run are control spaces
-    (``\\ ``), as TeX would fold a run into one.
+    ``engine`` is one of :data:`ENGINES`. ``encodings`` are the document's font encodings,
+    which decide what pdflatex (and platex) can typeset (:func:`pdflatex_charset`): the
+    default T1 document's, or :func:`fontenc_encodings` of a Sphinx project's ``fontenc``
+    (with ``\\usepackage[LGR,X2,T1]{fontenc}``, Greek and Cyrillic are kept). Under pdflatex
+    the text is first put in Unicode's composed form (NFC: ``e`` + U+0301 becomes ``é``,
+    which pdflatex has; canonically equivalent text looks the same). Spaces after the first
+    of a run are control spaces (``\\ ``), as TeX would fold a run into one.
     """
     if engine not in ENGINES:
         raise ValueError(f"unknown LaTeX engine {engine!r}: expected one of {', '.join(ENGINES)}")
     pdflatex = engine not in UNICODE_ENGINES
+    supported = pdflatex_charset(encodings)  # also checks the names under every engine
     if pdflatex:
         text = unicodedata.normalize("NFC", text)
     parts: list[str] = []
@@ -186,7 +268,7 @@ def escape_latex(text: str, engine: str = "pdflatex") -> EscapedLatex:
     unsupported: set[str] = set()
     previous = ""
     for char in text:
-        if is_never_raw(char) or (pdflatex and char not in PDFLATEX_CHARS and char not in STAND_INS):
+        if is_never_raw(char) or (pdflatex and char not in supported and char not in STAND_INS):
             marked.append(char)
             unsupported.add(char)
             previous = char

@@ -17,6 +17,7 @@ from sphinx.writers.latex import LaTeXTranslator
 
 from ..render.html import render_html
 from ..render.latex import latex_fragment, unsupported_message
+from ..render.latex_text import fontenc_encodings
 from ..render.roff import ROFF
 from ..render.roff import paragraphs as roff_paragraphs
 from ..render.texinfo import TEXINFO
@@ -47,10 +48,12 @@ def visit_html(translator: HTML5Translator, node: attention_viz) -> None:
 
 
 def visit_latex(translator: LaTeXTranslator, node: attention_viz) -> None:
-    """The fragment for the project's ``latex_engine``; one warning per figure names the
-    characters pdflatex cannot typeset (written as code-point markers)."""
+    """The fragment for the project's ``latex_engine`` and font encodings (``fontenc``:
+    with LGR, X2 or T2A pdflatex typesets Greek or Cyrillic); one warning per figure names
+    the characters pdflatex cannot typeset (written as code-point markers)."""
     engine = translator.config.latex_engine
-    fragment = latex_fragment(node["viz"], engine)
+    encodings = fontenc_encodings(translator.elements.get("fontenc", ""))
+    fragment = latex_fragment(node["viz"], engine, encodings)
     if fragment.unsupported:
         message = unsupported_message(fragment.unsupported, engine, "latex_engine = 'xelatex' or 'lualatex' in conf.py")
         logger.warning(f"attention-viz: {message}", type="attnviz", subtype="latex", location=node)
