@@ -79,7 +79,7 @@ def latex_document(fragment: str, title: str, engine: str = "pdflatex") -> str:
         fonts = "\\usepackage{fontspec}\n" + _LUALATEX_FALLBACK
     else:
         fonts = "\\usepackage{fontspec}\n" + _MAIN_FONT + _XELATEX_CJK
-    title_source = escape_latex(title, engine if unicode_engine else "pdflatex").source
+    title_source = escape_latex(title, engine).source
     return (
         f"\\documentclass{{article}}\n{fonts}\\usepackage{{xcolor}}\n"
         f"\\begin{{document}}\n\\section*{{{title_source}}}\n{fragment}\\end{{document}}\n"

@@ -63,11 +63,6 @@ class Visualization:
     legend: Legend | None = None
     classes: tuple[str, ...] = ()
 
-    @property
-    def pieces(self) -> tuple[str, ...]:
-        """Each token's display text."""
-        return self.display.texts
-
 
 def visualize(data: TokenScores, options: VizOptions | None = None) -> Visualization:
     """Colour ``data`` as ``options`` say: one scale shared by every row.
