@@ -69,7 +69,11 @@ def _as_numpy(values: Any) -> np.ndarray:
         except (BufferError, RuntimeError, TypeError, ValueError):
             if hasattr(values, "__array_namespace__"):
                 xp = values.__array_namespace__()
-                return np.from_dlpack(xp.astype(values, xp.float32), **_ON_CPU)
-            if not hasattr(values, "__array__"):
+                try:
+                    return np.from_dlpack(xp.astype(values, xp.float32), **_ON_CPU)
+                except (BufferError, RuntimeError, TypeError, ValueError):
+                    if not hasattr(values, "__array__"):
+                        raise
+            elif not hasattr(values, "__array__"):
                 raise
     return np.asarray(values)

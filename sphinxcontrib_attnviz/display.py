@@ -426,8 +426,8 @@ def display_offsets(
     the tokens that share a character (or a word-start mark) the same characters: the
     shared characters are shown once, on the later token, like a split character's bytes.
     An empty span at 0 is a special token with no text (Hugging Face gives ``[CLS]`` and
-    ``[SEP]`` the span ``(0, 0)``): it shows its name from ``tokens`` if given, else
-    ``∅``, and stands alone.
+    ``[SEP]`` the span ``(0, 0)``): it shows its name from ``tokens`` if that is a special
+    token's, else ``∅``, and stands alone.
     Raises DataError naming the token for a span out of range, reversed or out of order.
     """
     texts: list[str] = []
@@ -440,8 +440,9 @@ def display_offsets(
     previous_start: int | None = None  # the span start of the last token with text, if it may share
     for index, span in enumerate(offsets):
         start, end = _checked_span(span, index, len(text), source)
-        if start == end == 0:  # a special token: a word of its own
-            texts.append(visible(tokens[index] if tokens is not None else ""))
+        if start == end == 0:  # a special token (or an empty span): a word of its own
+            name = tokens[index] if tokens is not None else ""
+            texts.append(visible(name if _SPECIAL.match(name) else ""))
             joins.append(False)
             gaps.append(" " if index else "")
             decoded.append("")

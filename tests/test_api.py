@@ -205,3 +205,22 @@ def test_scores_that_are_not_real_numbers_raise_a_clear_error() -> None:
     torch = pytest.importorskip("torch")
     with pytest.raises(DataError, match=r"not complex numbers \(given: Tensor of dtype complex64\)"):
         render_html(["a", "b"], torch.tensor([0.1, 0.2j]))
+
+
+def test_dlpack_that_fails_falls_back_to_array() -> None:
+    """An array whose DLPack export NumPy cannot take (a GPU array, an old NumPy), and
+    whose namespace cast does not help, is read through ``__array__``."""
+
+    class GpuLike(ArrayOnly):
+        def __dlpack__(self, **kwargs: object) -> object:
+            raise BufferError("DLPack export to the CPU is not supported")
+
+        def __dlpack_device__(self) -> tuple[int, int]:
+            return (2, 0)
+
+        def __array_namespace__(self) -> object:
+            namespace = type("Namespace", (), {"float32": "float32"})()
+            namespace.astype = lambda array, dtype: array  # gives the same array back
+            return namespace
+
+    assert as_float_array(GpuLike([0.5, 2.0])).tolist() == [0.5, 2.0]

@@ -341,3 +341,11 @@ def test_roff_words_begin_after_a_space_and_tokens_do_not_break() -> None:
     viz = AttentionViz(text="Hi (there) a b", offsets=[(0, 2), (4, 9), (11, 14)], scores=[1, 2, 3]).visualization
     [line] = render_text_lines(viz, ROFF)
     assert line == "\\%Hi[1.000] (there[2.000]) \\%a\\~b[3.000]"
+
+
+def test_an_empty_span_that_is_no_special_token_shows_as_empty() -> None:
+    """RoBERTa's trimmed offsets give a lone ``Ġ`` at the text's start the span (0, 0)."""
+    display = display_offsets(
+        "Hi you", [(0, 0), (0, 2), (0, 0), (3, 6), (0, 0)], ["<s>", "Hi", "\u0120", "you", "</s>"]
+    )
+    assert display.texts == ("<s>", "Hi", "\u2205", "you", "</s>")
