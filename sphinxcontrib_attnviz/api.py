@@ -41,16 +41,6 @@ def _as_vector(values: Any) -> list[float]:
     return array.tolist()
 
 
-def _token_list(tokens: Iterable[str]) -> list[str]:
-    """The tokens as a list; a DataError for one string or something not iterable."""
-    if isinstance(tokens, str):
-        raise DataError("tokens must be a list of strings, not one string")
-    try:
-        return list(tokens)
-    except TypeError:
-        raise DataError(f"tokens must be a list of strings, not {type(tokens).__name__}") from None
-
-
 class AttentionViz:
     """A visualisation; Jupyter shows it inline (``_repr_html_``).
 
@@ -79,16 +69,15 @@ class AttentionViz:
         if text is None and offsets is None:
             if tokens is None:
                 raise DataError("give tokens, or text and offsets")
-            self.visualization: Visualization = visualize_lists(_token_list(tokens), as_rows(scores), **options)
+            self.visualization: Visualization = visualize_lists(tokens, as_rows(scores), **options)
             return
         if text is None or offsets is None:
             raise DataError("text and offsets go together: give both")
-        names = _token_list(tokens) if tokens is not None else None
         try:
             spans = list(offsets)
         except TypeError:
             raise DataError(f"offsets must be a list of (start, end) pairs, not {type(offsets).__name__}") from None
-        data = TokenScores.checked_offsets(text, spans, as_rows(scores), names)
+        data = TokenScores.checked_offsets(text, spans, as_rows(scores), tokens)
         self.visualization = visualize(data, options_from_keywords(options))
 
     def _repr_html_(self) -> str:

@@ -117,7 +117,10 @@ def _checked_tokens(tokens: Sequence[str], source: str | None) -> tuple[str, ...
     """The tokens as a tuple; a DataError unless they are a sequence of strings."""
     if isinstance(tokens, str):
         raise DataError("tokens must be a list of strings, not one string", source)
-    tokens = tuple(tokens)
+    try:
+        tokens = tuple(tokens)
+    except TypeError:
+        raise DataError(f"tokens must be a list of strings, not {type(tokens).__name__}", source) from None
     wrong = next((index for index, token in enumerate(tokens) if not isinstance(token, str)), None)
     if wrong is not None:
         raise DataError(f"token {wrong + 1} is not a string: {tokens[wrong]!r}", source)

@@ -228,10 +228,7 @@ class TokenDisplay:
     def joined(self) -> np.ndarray:
         """Whether each token is drawn in one word with the token before it: a piece that
         continues the word, with nothing drawn between them."""
-        joined = self.joins & ~self._breaks_before
-        if self.gaps is not None:
-            joined &= np.fromiter((not gap for gap in self.gaps), dtype=bool, count=len(self.gaps))
-        return joined
+        return self.joins & ~self._breaks_before  # with offsets, joins already means no gap
 
     @cached_property
     def word_edges(self) -> tuple[np.ndarray, np.ndarray]:
@@ -300,7 +297,7 @@ def detect_scheme(tokens: Sequence[str]) -> str:
     byte_level = byte_decoder()
     in_alphabet = all(_SPECIAL.match(token) or all(char in byte_level for char in token) for token in distinct)
     for token in distinct:
-        if token.startswith(_WORDPIECE_MARK) and len(token) > len(_WORDPIECE_MARK):
+        if not _wordpiece(token)[1]:  # a continuation
             counts["wordpiece"] += 1
         elif _METASPACE in token or _BYTE_PIECE.match(token):
             counts["sentencepiece"] += 1

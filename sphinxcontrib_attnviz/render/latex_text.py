@@ -31,6 +31,7 @@ import unicodedata
 from collections.abc import Iterable
 from typing import NamedTuple
 
+from ..display import NEEDS_STAND_IN
 from . import pdflatex_chars
 
 #: The engines Sphinx's ``latex_engine`` names.
@@ -219,20 +220,12 @@ class EscapedLatex(NamedTuple):
 
 
 def is_never_raw(char: str) -> bool:
-    """Whether ``char`` must never be written raw into a LaTeX file, under any engine.
-
-    C0 and C1 controls and DEL (category Cc: TeX reads ``^^@``... or end-of-line, or
-    stops), LINE/PARAGRAPH SEPARATOR U+2028/U+2029 (line ends to some readers),
-    surrogates (category Cs: not encodable in UTF-8), and noncharacters (U+FDD0-U+FDEF and
-    every U+xxFFFE/U+xxFFFF, Unicode's chapter 23.7: not for interchange).
-    """
-    code = ord(char)
-    return (
-        unicodedata.category(char) in ("Cc", "Cs")
-        or code in (0x2028, 0x2029)
-        or 0xFDD0 <= code <= 0xFDEF
-        or (code & 0xFFFE) == 0xFFFE
-    )
+    """Whether ``char`` must never be written raw into a LaTeX file, under any engine:
+    the characters the display model shows by stand-ins (:data:`..display.NEEDS_STAND_IN`:
+    C0 and C1 controls and DEL, which TeX reads as ``^^@``... or a line end; LINE and
+    PARAGRAPH SEPARATOR; bidirectional controls; surrogates, which UTF-8 cannot encode;
+    noncharacters, Unicode's chapter 23.7)."""
+    return NEEDS_STAND_IN.fullmatch(char) is not None
 
 
 def codepoint_marker(chars: str) -> str:
