@@ -19,7 +19,7 @@ from . import __version__
 from .data import TokenScores, decode_text, read_text
 from .errors import AttnvizError, OptionError
 from .formats import parse_token_score_texts, parse_tsv, read_data_file, read_token_score_files
-from .options import DEFAULT_ALPHA, DEFAULT_CMAP, SUBWORD_SCHEMES, parse_options
+from .options import DEFAULT_ALPHA, DEFAULT_CMAP, LAYOUTS, SUBWORD_SCHEMES, parse_options
 from .pages import DOCUMENT_ENGINES, html_page, latex_document
 from .render.html import iter_html
 from .render.latex import latex_fragment, unsupported_message
@@ -53,6 +53,7 @@ def build_parser() -> OneLineErrorParser:
     data.add_argument("--data", help="one .json, .tsv or .csv data file ('-': TSV on stdin)")
     colour = parser.add_argument_group("colours")
     colour.add_argument("--cmap", help=f"matplotlib colormap (default: {DEFAULT_CMAP}; RdBu_r with --center)")
+    colour.add_argument("--dark-cmap", help="colormap for dark pages (default: the colormap's dark variant)")
     colour.add_argument("--alpha", default=str(DEFAULT_ALPHA), help="widen the range by |mean| * alpha (default: 1.0)")
     colour.add_argument("--vmin", help="fix the low end of the colour range")
     colour.add_argument("--vmax", help="fix the high end of the colour range")
@@ -63,6 +64,9 @@ def build_parser() -> OneLineErrorParser:
     layout = parser.add_argument_group("layout")
     layout.add_argument("--legend", action="store_true", help="add a colour bar")
     layout.add_argument("--subwords", choices=SUBWORD_SCHEMES, help="join subword pieces into words")
+    layout.add_argument(
+        "--layout", choices=LAYOUTS, help="flow: rows wrap; aligned: one line per row (default: aligned for several rows)"
+    )
     layout.add_argument("--rows", help="comma-separated row names to show, in order")
     layout.add_argument("--class", dest="classes", help="extra classes on the root element")
     output = parser.add_argument_group("output")
@@ -84,6 +88,7 @@ def option_strings(args: argparse.Namespace) -> dict[str, str | bool]:
     """The options as the directive spells them, for the core's parse_options."""
     given: dict[str, str | bool | None] = {
         "cmap": args.cmap,
+        "dark-cmap": args.dark_cmap,
         "alpha": args.alpha,
         "vmin": args.vmin,
         "vmax": args.vmax,
@@ -93,6 +98,7 @@ def option_strings(args: argparse.Namespace) -> dict[str, str | bool]:
         "scale-ignore": args.scale_ignore,
         "rows": args.rows,
         "class": args.classes,
+        "layout": args.layout,
     }
     return {name: value for name, value in given.items() if value is not None}
 

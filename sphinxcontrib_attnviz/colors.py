@@ -1,7 +1,8 @@
-"""Colormap lookup, hex colours and readable text colours (WCAG 2.x contrast).
+"""Colormap lookup, hex colours, readable text colours (WCAG 2.x contrast), and each
+colormap's variant for dark pages.
 
-matplotlib is imported on first use only, so a docs build that enables the
-extension but draws nothing does not pay for it.
+matplotlib and coloraide are imported on first use only, so a docs build that enables
+the extension but draws nothing does not pay for them.
 """
 
 from __future__ import annotations
@@ -22,6 +23,10 @@ BLACK = "#000000"
 WHITE = "#ffffff"
 #: WCAG 2.x's minimum contrast ratio for normal text (level AA).
 MIN_CONTRAST = 4.5
+#: The OKLab lightness a dark variant gives a colormap's lightest colour: about that of dark
+#: themes' pages (furo's #131416 is 0.19, pydata-sphinx-theme's #121212 0.18, MkDocs
+#: Material's slate #1e2129 0.25), so that the lowest scores fade into the page.
+DARK_PAGE_LIGHTNESS = 0.2
 
 
 def colormap(name: str) -> Colormap:
@@ -53,9 +58,55 @@ class Palette:
 @cache
 def palette(name: str) -> Palette:
     """Every colour the colormap named ``name`` can give, in lookup-table order."""
+    return _palette_of(table_rgb(name))
+
+
+@cache
+def dark_palette(name: str, dark_name: str | None = None) -> Palette:
+    """The colours for dark pages, entry for entry with ``palette(name)``.
+
+    With ``dark_name``, that colormap as it is, sampled at the middle of each of ``name``'s
+    entries (the same entries when both tables have the same size); without, ``name``'s
+    dark variant (:func:`dark_variant`). Raises OptionError for an unknown colormap.
+    """
+    if dark_name is None:
+        return _palette_of(dark_variant(table_rgb(name)))
+    size = colormap(name).N
+    middles = (np.arange(size) + 0.5) / size
+    return _palette_of(rgb_bytes(middles, colormap(dark_name)))
+
+
+def table_rgb(name: str) -> np.ndarray:
+    """An (N, 3) uint8 array: the colormap's lookup table, entry by entry."""
     cmap = colormap(name)
-    rgb = rgb_bytes(np.arange(cmap.N), cmap)  # integer input: the table's entries themselves
+    return rgb_bytes(np.arange(cmap.N), cmap)  # integer input: the table's entries themselves
+
+
+def _palette_of(rgb: np.ndarray) -> Palette:
     return Palette(tuple(hex_colors(rgb)), tuple(text_colors(rgb)))
+
+
+def dark_variant(rgb: np.ndarray) -> np.ndarray:
+    """Colours for a dark page: each colour's lightness inverted in OKLab, hue and chroma kept.
+
+    ``rgb`` is an (N, 3) uint8 array of sRGB colours. Each colour's OKLab lightness ``L``
+    (Ottosson, "A perceptual color space for image processing", 2020) becomes
+    ``D + (1 - L) * (1 - D)`` with ``D`` = :data:`DARK_PAGE_LIGHTNESS`: the lightest colour
+    of a light colormap (its low end, for the sequential ones) comes out about as dark as a
+    dark theme's page and the darkest comes out light, so the emphasis stays where it is;
+    ``a`` and ``b`` (hue and chroma) are kept, so the hues keep their order. Colours outside
+    sRGB are brought in by coloraide's gamut mapping (CSS Color 4's, keeping lightness
+    and hue). Returns an (N, 3) uint8 array.
+    """
+    from coloraide import Color
+
+    out = np.empty_like(rgb)
+    for index, (red, green, blue) in enumerate(rgb.tolist()):
+        lightness, a, b = Color("srgb", [red / 255, green / 255, blue / 255]).convert("oklab").coords()
+        inverted = DARK_PAGE_LIGHTNESS + (1 - lightness) * (1 - DARK_PAGE_LIGHTNESS)
+        srgb = Color("oklab", [inverted, a, b]).convert("srgb").fit(method="minde-chroma")
+        out[index] = np.round(np.clip(srgb.coords(), 0.0, 1.0) * 255)
+    return out
 
 
 def palette_index(positions: np.ndarray, size: int) -> np.ndarray:

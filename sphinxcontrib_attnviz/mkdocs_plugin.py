@@ -48,6 +48,7 @@ class AttentionVizConfig(base.Config):
     diverging_cmap = c.Type(str, default=DEFAULT_DIVERGING_CMAP)
     alpha = c.Type((int, float), default=DEFAULT_ALPHA)
     legend = c.Type(bool, default=False)
+    dark_cmap = c.Optional(c.Type(str))
     allow_outside_docs_dir = c.Type(bool, default=False)
 
 
@@ -136,6 +137,7 @@ class AttentionVizPlugin(BasePlugin[AttentionVizConfig]):
             diverging_cmap=self.config.diverging_cmap,
             alpha=float(self.config.alpha),
             legend=self.config.legend,
+            dark_cmap=self.config.dark_cmap,
         )
 
     def resolve(self, name: str, page: Page, config: MkDocsConfig) -> tuple[str, Path]:

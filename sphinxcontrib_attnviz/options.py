@@ -28,6 +28,13 @@ class Defaults:
     diverging_cmap: str = DEFAULT_DIVERGING_CMAP
     alpha: float = DEFAULT_ALPHA
     legend: bool = False
+    dark_cmap: str | None = None
+
+
+#: How rows are laid out: ``flow`` wraps each row at the page's width (wrapped lines start
+#: under the row's first token); ``aligned`` keeps each row on one line, scrolling sideways,
+#: so that a token sits in the same column in every row.
+LAYOUTS = ("flow", "aligned")
 
 
 @dataclass(frozen=True)
@@ -35,6 +42,8 @@ class VizOptions:
     """How to colour and draw one visualisation."""
 
     cmap: str = DEFAULT_CMAP
+    #: The colormap for dark pages; None: ``cmap``'s dark variant (:func:`..colors.dark_palette`).
+    dark_cmap: str | None = None
     alpha: float = DEFAULT_ALPHA
     vmin: float | None = None
     vmax: float | None = None
@@ -44,10 +53,29 @@ class VizOptions:
     scale_ignore: frozenset[str] = field(default_factory=frozenset)
     rows: tuple[str, ...] | None = None
     classes: tuple[str, ...] = ()
+    #: One of LAYOUTS; None: ``aligned`` for several rows, ``flow`` for one.
+    layout: str | None = None
+
+    def layout_for(self, rows: int) -> str:
+        """The layout of a figure of ``rows`` rows."""
+        return self.layout or ("aligned" if rows > 1 else "flow")
 
 
 #: Option names as users write them; the fronts accept exactly these.
-OPTION_NAMES = ("cmap", "alpha", "vmin", "vmax", "center", "legend", "subwords", "scale-ignore", "rows", "class")
+OPTION_NAMES = (
+    "cmap",
+    "dark-cmap",
+    "alpha",
+    "vmin",
+    "vmax",
+    "center",
+    "legend",
+    "subwords",
+    "scale-ignore",
+    "rows",
+    "class",
+    "layout",
+)
 
 
 def parse_options(raw: Mapping[str, str | float | bool | None], defaults: Defaults | None = None) -> VizOptions:
@@ -65,6 +93,7 @@ def parse_options(raw: Mapping[str, str | float | bool | None], defaults: Defaul
     scale_ignore = frozenset(_comma_list(raw, "scale-ignore"))
     return VizOptions(
         cmap=_cmap(raw, defaults, centred=center is not None),
+        dark_cmap=_name(raw, "dark-cmap") if "dark-cmap" in raw else defaults.dark_cmap,
         alpha=parse_alpha(raw["alpha"]) if "alpha" in raw else defaults.alpha,
         vmin=vmin,
         vmax=vmax,
@@ -74,6 +103,7 @@ def parse_options(raw: Mapping[str, str | float | bool | None], defaults: Defaul
         scale_ignore=scale_ignore,
         rows=tuple(_comma_list(raw, "rows")) if "rows" in raw else None,
         classes=tuple(str(raw.get("class") or "").split()),
+        layout=_choice(raw, "layout", LAYOUTS) if "layout" in raw else None,
     )
 
 
@@ -102,11 +132,16 @@ def parse_flag(name: str, value: str | float | bool | None) -> bool:
 
 def _cmap(raw: Mapping[str, object], defaults: Defaults, centred: bool) -> str:
     if "cmap" in raw:
-        name = str(raw["cmap"] or "").strip()
-        if not name:
-            raise OptionError("cmap needs a colormap name")
-        return name
+        return _name(raw, "cmap")
     return defaults.diverging_cmap if centred else defaults.cmap
+
+
+def _name(raw: Mapping[str, object], option: str) -> str:
+    """A colormap's name, given as ``option``."""
+    name = str(raw[option] or "").strip()
+    if not name:
+        raise OptionError(f"{option} needs a colormap name")
+    return name
 
 
 def _optional_float(raw: Mapping[str, object], name: str) -> float | None:

@@ -19,14 +19,17 @@ def stylesheet() -> str:
 
 def html_page(fragment: Iterable[str], title: str) -> Iterator[str]:
     """A complete UTF-8 HTML page showing ``fragment`` (given in pieces), with no external
-    resource, in pieces: a long page is written out without being held whole."""
+    resource, in pieces: a long page is written out without being held whole. The page
+    follows the reader's light or dark preference (``color-scheme``), and so do the
+    figures' colours (``body.attnviz-auto``)."""
     yield (
         "<!DOCTYPE html>\n"
         '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        '<meta name="color-scheme" content="light dark">\n'
         f"<title>{escape_text(title)}</title>\n"
         "<style>\nbody { font-family: system-ui, sans-serif; max-width: 50em; margin: 2em auto; padding: 0 1em; }\n"
-        f"{stylesheet()}</style>\n</head>\n<body>\n<main>\n<h1>{escape_text(title)}</h1>\n"
+        f'{stylesheet()}</style>\n</head>\n<body class="attnviz-auto">\n<main>\n<h1>{escape_text(title)}</h1>\n'
     )
     yield from fragment
     yield "\n</main>\n</body>\n</html>\n"

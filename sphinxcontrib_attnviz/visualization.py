@@ -12,6 +12,7 @@ from .data import TokenScores
 from .display import TokenDisplay, display_offsets, display_tokens, inline
 from .errors import OptionError
 from .options import VizOptions, parse_options
+from .render import format_bound
 from .scale import ColourScale, choose_scale
 
 #: How many colours of the colormap a legend's gradient samples.
@@ -42,13 +43,23 @@ class ColouredRow:
 
 @dataclass(frozen=True)
 class Legend:
-    """A colour bar: the colormap sampled from ``vmin`` to ``vmax``."""
+    """A colour bar: the colormap sampled from ``vmin`` to ``vmax``, for light and dark pages."""
 
     cmap: str
     scale: ColourScale
     stops: tuple[str, ...]
+    dark_stops: tuple[str, ...]
+    #: The colormap dark pages use, when it is not ``cmap``'s dark variant.
+    dark_cmap: str | None = None
     #: Said after the colormap's name: the subword scheme, when ``auto`` found it.
     note: str | None = None
+    #: Why the range reaches past the scores (the widening by ``alpha``), in words.
+    widening: str | None = None
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """What the legend says after the colormap's name and centre."""
+        return tuple(note for note in (self.widening, self.note) if note)
 
 
 @dataclass(frozen=True)
@@ -60,8 +71,13 @@ class Visualization:
     rows: tuple[ColouredRow, ...]
     cmap: str
     scale: ColourScale
+    #: Entry for entry with each row's palette: the colours on dark pages.
+    dark_palette: colors.Palette
+    #: The colormap dark pages use, when it is not ``cmap``'s dark variant.
+    dark_cmap: str | None = None
     legend: Legend | None = None
     classes: tuple[str, ...] = ()
+    layout: str = "flow"
 
 
 def visualize(data: TokenScores, options: VizOptions | None = None) -> Visualization:
@@ -72,10 +88,12 @@ def visualize(data: TokenScores, options: VizOptions | None = None) -> Visualiza
     """
     options = options or VizOptions()
     palette = colors.palette(options.cmap)
+    dark_palette = colors.dark_palette(options.cmap, options.dark_cmap)
     if options.rows is not None:
         data = data.select_rows(options.rows)
     matrix = np.array([row.scores for row in data.rows], dtype=np.float64)
-    scale = choose_scale(matrix[:, _scale_columns(data.tokens, options.scale_ignore)].ravel(), options)
+    ranged = matrix[:, _scale_columns(data.tokens, options.scale_ignore)].ravel()
+    scale = choose_scale(ranged, options)
     display = token_display(data, options.subwords)
     return Visualization(
         tokens=data.tokens,
@@ -85,8 +103,11 @@ def visualize(data: TokenScores, options: VizOptions | None = None) -> Visualiza
         ),
         cmap=options.cmap,
         scale=scale,
-        legend=_legend(options.cmap, scale, scheme_note(display)) if options.legend else None,
+        dark_palette=dark_palette,
+        dark_cmap=options.dark_cmap,
+        legend=_legend(options, scale, ranged, scheme_note(display)) if options.legend else None,
         classes=options.classes,
+        layout=options.layout_for(len(data.rows)),
     )
 
 
@@ -137,7 +158,34 @@ def scheme_note(display: TokenDisplay) -> str | None:
     return f"subwords: {display.scheme} (detected)" if display.detected and display.scheme != "none" else None
 
 
-def _legend(cmap: str, scale: ColourScale, note: str | None) -> Legend:
-    colormap = colors.colormap(cmap)
-    stops = colors.hex_colors(colors.rgb_bytes(np.linspace(0.0, 1.0, LEGEND_STOPS), colormap))
-    return Legend(cmap, scale, tuple(stops), note)
+def _legend(options: VizOptions, scale: ColourScale, ranged: np.ndarray, note: str | None) -> Legend:
+    positions = np.linspace(0.0, 1.0, LEGEND_STOPS)
+    light = colors.rgb_bytes(positions, colors.colormap(options.cmap))
+    if options.dark_cmap is None:
+        dark = colors.dark_variant(light)
+    else:
+        dark = colors.rgb_bytes(positions, colors.colormap(options.dark_cmap))
+    return Legend(
+        cmap=options.cmap,
+        scale=scale,
+        stops=tuple(colors.hex_colors(light)),
+        dark_stops=tuple(colors.hex_colors(dark)),
+        dark_cmap=options.dark_cmap,
+        note=note,
+        widening=widening_note(scale, ranged, options.alpha),
+    )
+
+
+def widening_note(scale: ColourScale, ranged: np.ndarray, alpha: float) -> str | None:
+    """Why the scale reaches past the scores, when it does: the original script's widening
+    by ``|mean| * alpha`` (or, centred, by ``alpha`` times the mean distance from the centre),
+    so that no score takes the colormap's very ends."""
+    low, high = float(ranged.min()), float(ranged.max())
+    if scale.vmin >= low and scale.vmax <= high:
+        return None
+    widened = (
+        f"reaches alpha ({alpha:g}) times their mean distance from the centre past the farthest"
+        if scale.center is not None
+        else f"adds alpha ({alpha:g}) times their |mean| at each end"
+    )
+    return f"the scores span {format_bound(low)} to {format_bound(high)}; the range {widened}"

@@ -6,29 +6,48 @@ written (entities decoded), so a test sees each token's text as a browser would.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
+#: What a legend's colormap name is followed by, shown on dark pages only.
+DARK_VARIANT = '<span class="attnviz-dark-only">, dark variant</span>'
 #: The test projects, ``tests/roots/test-NAME``.
 ROOTS = Path(__file__).resolve().parent / "roots"
+
+
+#: A palette entry's rule in a figure's <style>: ``.attnviz-p-BuGn .c17{--attnviz-bg:#...;...}``.
+ENTRY_RULE = re.compile(r"\.attnviz-p-[\w-]+ \.(c\d+)\{([^}]*)\}")
 
 
 @dataclass
 class TokenSpan:
     attrs: dict[str, str]
+    #: The figure's palette entries: class -> custom properties (``--attnviz-bg``, ...).
+    entries: dict[str, dict[str, str]]
     text: str = ""
     nested_tags: list[str] = field(default_factory=list)
 
     @property
     def style(self) -> dict[str, str]:
-        """The inline style as a dict, e.g. ``{"background-color": "#c4e9e1", ...}``."""
-        pairs = (item.split(":", 1) for item in self.attrs.get("style", "").split(";") if item.strip())
-        return {key.strip(): value.strip() for key, value in pairs}
+        """The token's colours as the figure's rules give them, e.g. ``{"background-color":
+        "#c4e9e1", "color": "#000000", "dark-background-color": ..., "dark-color": ...}``."""
+        assert "style" not in self.attrs  # colours come from the figure's rules, never inline
+        (entry,) = (name for name in self.attrs["class"].split() if name in self.entries)
+        values = self.entries[entry]
+        return {
+            "background-color": values["--attnviz-bg"],
+            "color": values["--attnviz-fg"],
+            "dark-background-color": values["--attnviz-dark-bg"],
+            "dark-color": values["--attnviz-dark-fg"],
+        }
 
 
 #: Elements that lay tokens out: a word's pieces, plain text between tokens, a line break.
 LAYOUT = {("span", "attnviz-word"), ("span", "attnviz-gap"), ("br", "")}
+#: Elements that hold rows, a row's tokens, or a block of a long row's tokens.
+STRUCTURE = {("div", "attnviz-rows"), ("span", "attnviz-tokens"), ("span", "attnviz-chunk")}
 
 
 @dataclass
@@ -37,6 +56,8 @@ class Figure:
     spans: list[TokenSpan] = field(default_factory=list)
     row_starts: list[int] = field(default_factory=list)  # index in spans where each attnviz-row starts
     nested_tags: list[str] = field(default_factory=list)
+    css: str = ""  # the figure's <style>
+    entries: dict[str, dict[str, str]] = field(default_factory=dict)  # palette entry class -> custom properties
     words: list[list[int]] = field(default_factory=list)  # the token indices of each span.attnviz-word
     shown: list[str] = field(default_factory=list)  # each row's text as shown: tokens, text between them, breaks
     html: str = ""
@@ -64,6 +85,7 @@ class _FigureParser(HTMLParser):
         self._start = 0
         self._in_word = False
         self._skip_depth = 0  # inside a label or the legend: not part of the shown text
+        self._in_style = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = {name: value or "" for name, value in attrs}
@@ -75,8 +97,13 @@ class _FigureParser(HTMLParser):
             elif tag == "div" and "attnviz-row" in values.get("class", "").split():
                 figure.row_starts.append(len(figure.spans))
                 figure.shown.append("")
+            elif tag == "style":
+                self._in_style = True
+                self._skip_depth = self._depth
+            elif (tag, values.get("class", "")) in STRUCTURE:
+                pass
             elif tag == "span" and "attnviz-token" in values.get("class", "").split():
-                self._span = TokenSpan(values)
+                self._span = TokenSpan(values, figure.entries)
                 figure.spans.append(self._span)
                 if self._in_word:
                     figure.words[-1].append(len(figure.spans) - 1)
@@ -108,6 +135,12 @@ class _FigureParser(HTMLParser):
             return
         if self._skip_depth and self._depth == self._skip_depth:
             self._skip_depth = 0
+        if tag == "style" and self._in_style:
+            self._in_style = False
+            figure = self.figures[-1]
+            for name, properties in ENTRY_RULE.findall(figure.css):
+                pairs = (item.split(":", 1) for item in properties.split(";") if item.strip())
+                figure.entries[name] = {key.strip(): value.strip() for key, value in pairs}
         self._depth -= 1
         if self._span is not None and not self._span.nested_tags and tag == "span":
             self._span = None
@@ -118,6 +151,9 @@ class _FigureParser(HTMLParser):
             self.figures[-1].html = self.rawdata[self._start : self._offset() + len(f"</{tag}>")]
 
     def handle_data(self, data: str) -> None:
+        if self._in_style:
+            self.figures[-1].css += data
+            return
         if self._span is not None:
             self._span.text += data
         if self._depth and not self._skip_depth:

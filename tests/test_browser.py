@@ -3,6 +3,11 @@
 Drives Debian's Chromium through Python playwright (``executable_path``; never
 ``playwright install``). Without Chromium or playwright these tests skip, except under
 ``CI=true``, where that is a failure.
+
+The themes test project (``tests/roots/test-themes``) is built once per theme, and its
+MkDocs Material twin (``tests/roots/mkdocs-themes``) once; every theme variant (a theme
+and the colour scheme the browser asks for) is opened at a phone's and a desktop's width,
+one page per variant and width shared by the tests that only read it.
 """
 
 from __future__ import annotations
@@ -10,15 +15,20 @@ from __future__ import annotations
 import base64
 import functools
 import http.server
+import io
 import itertools
 import math
 import os
 import re
+import subprocess
 import sys
 import threading
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pytest
 from sphinx.cmd.build import build_main
 
@@ -27,16 +37,50 @@ from pages import ROOTS
 sys.path.insert(0, str(ROOTS.parent.parent / "scripts"))
 from browser import CHROMIUM, launch
 
-#: (html_theme, colour scheme the browser asks for); furo and pydata follow it by default.
+THEMES_ROOT = ROOTS / "test-themes"
+MKDOCS_ROOT = ROOTS / "mkdocs-themes"
+#: The build of tests/roots/mkdocs-themes, served next to the Sphinx themes' builds.
+MATERIAL = "material"
+
+
+@dataclass(frozen=True)
+class Variant:
+    """A theme (a Sphinx html_theme, or MkDocs Material) and the colour scheme the browser asks for.
+
+    furo, pydata-sphinx-theme, sphinx-book-theme and the Material project follow the
+    browser's scheme by default; alabaster and sphinx_rtd_theme are light only.
+    """
+
+    theme: str
+    scheme: str
+
+    @property
+    def dark(self) -> bool:
+        return self.scheme == "dark"
+
+    @property
+    def sphinx(self) -> bool:
+        return self.theme != MATERIAL
+
+    def __str__(self) -> str:
+        return f"{self.theme}-{self.scheme}"
+
+
 VARIANTS = [
-    ("alabaster", "light"),
-    ("furo", "light"),
-    ("furo", "dark"),
-    ("sphinx_rtd_theme", "light"),
-    ("pydata_sphinx_theme", "light"),
-    ("pydata_sphinx_theme", "dark"),
+    Variant("alabaster", "light"),
+    Variant("sphinx_rtd_theme", "light"),
+    Variant("furo", "light"),
+    Variant("furo", "dark"),
+    Variant("pydata_sphinx_theme", "light"),
+    Variant("pydata_sphinx_theme", "dark"),
+    Variant("sphinx_book_theme", "light"),
+    Variant("sphinx_book_theme", "dark"),
+    Variant(MATERIAL, "light"),
+    Variant(MATERIAL, "dark"),
 ]
-SCREENSHOTS = Path(os.environ.get("ATTNVIZ_SCREENSHOTS", "")) if os.environ.get("ATTNVIZ_SCREENSHOTS") else None
+#: Phone and desktop widths (CSS px).
+WIDTHS = {"phone": 375, "desktop": 1280}
+SCREENSHOTS = Path(os.environ["ATTNVIZ_SCREENSHOTS"]) if os.environ.get("ATTNVIZ_SCREENSHOTS") else None
 
 
 def require(condition: bool, message: str) -> None:
@@ -61,13 +105,22 @@ def browser() -> Iterator:
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The themes test project built with each theme, served on localhost; yields the base URL."""
+    """The themes test project built with each theme, and its MkDocs Material twin, served on
+    localhost; yields the base URL. Each build is in ``THEME/``, its pages ``THEME/NAME.html``."""
     out = tmp_path_factory.mktemp("themes")
-    for theme in {theme for theme, _ in VARIANTS}:
-        status = build_main(
-            ["-q", "-W", "-b", "html", "-D", f"html_theme={theme}", str(ROOTS / "test-themes"), str(out / theme)]
-        )
+    config, site_dir = str(MKDOCS_ROOT / "mkdocs.yml"), str(out / MATERIAL)
+    mkdocs = subprocess.Popen(  # meanwhile, Sphinx builds in this process
+        [sys.executable, "-m", "mkdocs", "build", "-q", "--strict", "-f", config, "-d", site_dir],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=os.environ | {"NO_COLOR": "1", "NO_MKDOCS_2_WARNING": "1"},
+    )
+    for theme in sorted({variant.theme for variant in VARIANTS if variant.sphinx}):
+        status = build_main(["-q", "-W", "-b", "html", "-D", f"html_theme={theme}", str(THEMES_ROOT), str(out / theme)])
         assert status == 0, theme
+    output, _ = mkdocs.communicate(timeout=120)
+    assert mkdocs.returncode == 0, output
     handler = functools.partial(QuietHandler, directory=str(out))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -80,113 +133,668 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def rgb(css: str) -> tuple[int, int, int]:
-    """``rgb(1, 2, 3)`` or ``#010203`` as a tuple."""
+# Colours ---------------------------------------------------------------------------------------
+
+Rgb = tuple[int, int, int]
+
+
+def rgba(css: str) -> tuple[float, float, float, float]:
+    """``rgb(1, 2, 3)``, ``rgba(1, 2, 3, 0.5)`` or ``#010203`` as (r, g, b, alpha)."""
     if css.startswith("#"):
-        return tuple(int(css[i : i + 2], 16) for i in (1, 3, 5))  # type: ignore[return-value]
-    r, g, b = (int(float(part)) for part in re.findall(r"[\d.]+", css)[:3])
-    return r, g, b
+        return (*(int(css[i : i + 2], 16) for i in (1, 3, 5)), 1.0)  # type: ignore[return-value]
+    parts = [float(part) for part in re.findall(r"[\d.]+", css)]
+    return parts[0], parts[1], parts[2], parts[3] if len(parts) > 3 else 1.0
 
 
-def contrast(a: tuple[int, int, int], b: tuple[int, int, int]) -> float:
-    def luminance(colour: tuple[int, int, int]) -> float:
-        linear = [c / 255 / 12.92 if c / 255 <= 0.04045 else ((c / 255 + 0.055) / 1.055) ** 2.4 for c in colour]
-        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+def rgb(css: str, backdrop: Rgb = (255, 255, 255)) -> Rgb:
+    """A CSS colour as an opaque (r, g, b): a translucent one drawn over ``backdrop``."""
+    r, g, b, alpha = rgba(css)
+    return tuple(round(alpha * c + (1 - alpha) * d) for c, d in zip((r, g, b), backdrop, strict=True))  # type: ignore[return-value]
 
+
+def luminance(colour: Rgb) -> float:
+    linear = [c / 255 / 12.92 if c / 255 <= 0.04045 else ((c / 255 + 0.055) / 1.055) ** 2.4 for c in colour]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(a: Rgb, b: Rgb) -> float:
+    """WCAG 2.x contrast ratio."""
     high, low = sorted((luminance(a), luminance(b)), reverse=True)
     return (high + 0.05) / (low + 0.05)
 
 
-#: The first non-transparent background behind an element: what its text is read against.
+def close(a: Rgb, b: Rgb, tolerance: int = 2) -> bool:
+    return max(abs(x - y) for x, y in zip(a, b, strict=True)) <= tolerance
+
+
+def ranks(values: list[float]) -> list[float]:
+    """Ranks from 1, ties sharing their mean rank."""
+    order = sorted(range(len(values)), key=values.__getitem__)
+    result = [0.0] * len(values)
+    start = 0
+    while start < len(order):
+        end = start
+        while end + 1 < len(order) and values[order[end + 1]] == values[order[start]]:
+            end += 1
+        for position in range(start, end + 1):
+            result[order[position]] = (start + end) / 2 + 1
+        start = end + 1
+    return result
+
+
+def spearman(a: list[float], b: list[float]) -> float:
+    """Spearman's rank correlation (Pearson's of the ranks, ties averaged)."""
+    x, y = np.array(ranks(a)), np.array(ranks(b))
+    x, y = x - x.mean(), y - y.mean()
+    return float((x @ y) / math.sqrt((x @ x) * (y @ y)))
+
+
+#: The colour an element is seen against: its ancestors' backgrounds, translucent ones
+#: composited, down to the first opaque one (white when none is).
 BACKDROP = """e => {
+  const layers = [];
   for (let node = e; node; node = node.parentElement) {
-    const colour = getComputedStyle(node).backgroundColor;
-    if (colour !== 'rgba(0, 0, 0, 0)' && colour !== 'transparent') return colour;
+    const parts = (getComputedStyle(node).backgroundColor.match(/[\\d.]+/g) || []).map(Number);
+    const alpha = parts.length > 3 ? parts[3] : 1;
+    if (alpha > 0) layers.push([parts[0], parts[1], parts[2], alpha]);
+    if (alpha >= 1) break;
   }
-  return 'rgb(255, 255, 255)';
+  let colour = [255, 255, 255];
+  for (const [r, g, b, a] of layers.reverse()) colour = [r, g, b].map((c, i) => a * c + (1 - a) * colour[i]);
+  return `rgb(${colour.map(Math.round).join(', ')})`;
 }"""
 
 
-def open_page(browser, url: str, scheme: str, **options: object):
-    """A page at ``url``; also returns the list of every request it makes and every dialog it opens.
+# What the index page should show, from the package's own pipeline --------------------------------
 
-    ``options`` go to ``browser.new_page`` (e.g. ``viewport``).
-    """
-    page = browser.new_page(color_scheme=scheme, **options)
-    requests: list[str] = []
-    dialogs: list[str] = []
-    page.on("request", lambda request: requests.append(request.url))
-    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+
+@dataclass(frozen=True)
+class ExpectedFigure:
+    """One figure of index.rst / index.md: its accessible name, layout and colours."""
+
+    caption: str | None
+    layout: str
+    viz: Any  # sphinxcontrib_attnviz.visualization.Visualization
+
+    def name(self, variant: Variant) -> str:
+        """The figure's accessible name: the Sphinx caption, else "Token scores" (MkDocs has no caption)."""
+        return self.caption if self.caption and variant.sphinx else "Token scores"
+
+    @property
+    def centred(self) -> bool:
+        return self.viz.scale.center is not None
+
+    def emphasis(self) -> list[float]:
+        """Each token's emphasis, row after row: its position on the colour scale, clipped to
+        [0, 1]; on a centred scale its distance from the centre."""
+        values: list[float] = []
+        for row in self.viz.rows:
+            positions = np.clip(self.viz.scale.positions(row.scores), 0.0, 1.0)
+            values += (np.abs(positions - 0.5) if self.centred else positions).tolist()
+        return values
+
+    def colours(self, dark: bool) -> list[tuple[int, str, str]]:
+        """Each token's palette entry, background and text colour, row after row."""
+        found = []
+        for row in self.viz.rows:
+            palette = self.viz.dark_palette if dark else row.palette
+            for index in row.colour_index.tolist():
+                found.append((index, palette.backgrounds[index], palette.foregrounds[index]))
+        return found
+
+
+LAYERS = {"data": "layers.json", "rows": "layer_1, layer_3, layer_6", "scale-ignore": "[CLS], [SEP]", "legend": ""}
+#: The figures of index.rst (and index.md), in order: caption and options as written there.
+INDEX_FIGURES = [
+    ("[CLS] attention in three layers.", LAYERS),
+    ("The same, in the flow layout.", {**LAYERS, "layout": "flow"}),
+    (
+        None,
+        {
+            "tokens": "review_saliency.tokens",
+            "scores": "review_saliency.scores",
+            "center": "0",
+            "legend": "",
+            "subwords": "wordpiece",
+        },
+    ),
+]
+
+
+@functools.cache
+def index_figures() -> list[ExpectedFigure]:
+    from sphinxcontrib_attnviz.options import parse_options
+    from sphinxcontrib_attnviz.sources import read_named_files
+    from sphinxcontrib_attnviz.visualization import visualize
+
+    expected = []
+    for caption, options in INDEX_FIGURES:
+        data = read_named_files(
+            data_file=options.get("data"),
+            tokens=options.get("tokens"),
+            text=None,
+            scores=options.get("scores"),
+            resolve=lambda name: (name, THEMES_ROOT / name),
+        )
+        chosen = {name: value for name, value in options.items() if name not in ("data", "tokens", "scores")}
+        viz = visualize(data, parse_options(chosen))
+        expected.append(ExpectedFigure(caption, viz.layout, viz))
+    return expected
+
+
+# Reading pages ------------------------------------------------------------------------------------
+
+#: Every figure of a page: its name, classes, backdrop, rows (label, tokens with their colours and
+#: boxes), the legend bar's box and background.
+FIGURES = f"""() => [...document.querySelectorAll('.attnviz')].map(fig => {{
+  const box = r => ({{left: r.left, right: r.right, top: r.top, bottom: r.bottom, width: r.width, height: r.height}});
+  const rows = fig.querySelector(':scope > .attnviz-rows');
+  const bar = fig.querySelector('.attnviz-legend-bar');
+  return {{
+    name: fig.getAttribute('aria-label'), role: fig.getAttribute('role'), classes: [...fig.classList],
+    backdrop: ({BACKDROP})(fig), box: box(fig.getBoundingClientRect()),
+    rowsBox: rows && box(rows.getBoundingClientRect()),
+    rowsTabIndex: rows && rows.getAttribute('tabindex'),
+    rows: [...fig.querySelectorAll('.attnviz-row')].map(row => ({{
+      label: row.querySelector('.attnviz-label')?.textContent ?? null,
+      tokens: [...row.querySelectorAll('.attnviz-token')].map(t => ({{
+        text: t.textContent, title: t.title, classes: [...t.classList], style: t.getAttribute('style'),
+        background: getComputedStyle(t).backgroundColor, color: getComputedStyle(t).color,
+        box: box(t.getBoundingClientRect()), rects: [...t.getClientRects()].map(box),
+      }})),
+    }})),
+    bar: bar && {{box: box(bar.getBoundingClientRect()), image: getComputedStyle(bar).backgroundImage}},
+  }};
+}})"""
+
+
+@dataclass
+class Opened:
+    """A page opened in a variant at a width, with every request it made and dialog it opened."""
+
+    page: Any
+    variant: Variant
+    width: int
+    origin: str
+    requests: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+
+    def where(self, what: str) -> str:
+        return f"{what} [{self.variant}, {self.width} px]"
+
+
+def open_page(browser, url: str, variant: Variant, width: int = 1280, **options: object) -> Opened:
+    """``url`` in a new page (its own context: no state shared) asking for the variant's scheme;
+    ``options`` go to ``browser.new_page``."""
+    page = browser.new_page(color_scheme=variant.scheme, viewport={"width": width, "height": 900}, **options)
+    opened = Opened(page, variant, width, "/".join(url.split("/", 3)[:3]))
+    page.on("request", lambda request: opened.requests.append(request.url))
+    page.on("dialog", lambda dialog: (opened.dialogs.append(dialog.message), dialog.dismiss()))
     page.goto(url)
     page.wait_for_load_state("networkidle")
-    return page, requests, dialogs
+    return opened
 
 
-@pytest.mark.parametrize(("theme", "scheme"), VARIANTS, ids=[f"{t}-{s}" for t, s in VARIANTS])
-def test_colours_contrast_accessibility_and_self_containment(
-    browser, site: str, theme: str, scheme: str, tmp_path: Path
-) -> None:
+PAGE_PARAMS = [(variant, width) for variant in VARIANTS for width in WIDTHS.values()]
+
+
+@pytest.fixture(scope="module", params=PAGE_PARAMS, ids=[f"{v}-{w}" for v, w in PAGE_PARAMS])
+def index(request: pytest.FixtureRequest, browser, site: str) -> Iterator[Opened]:
+    """The index page (the layers figure, aligned and flow, and the centred saliency figure) of
+    one variant at one width, shared by the tests that read it; each test leaves it as it was."""
+    variant, width = request.param
+    opened = open_page(browser, f"{site}/{variant.theme}/index.html", variant, width)
+    if SCREENSHOTS:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        opened.page.screenshot(path=str(SCREENSHOTS / f"{variant}-{width}.png"), full_page=True)
+    yield opened
+    opened.page.close()
+
+
+def text_colour(page) -> Rgb:
+    """The colour of the page's body text (the paragraph before the first figure), as seen."""
+    found = page.evaluate(
+        f"""() => {{
+        const p = [...document.querySelectorAll('p')].find(p => p.textContent.startsWith('Attention per layer'));
+        return [getComputedStyle(p).color, ({BACKDROP})(p)];
+      }}"""
+    )
+    return rgb(found[0], rgb(found[1]))
+
+
+def png_pixels(png: bytes) -> np.ndarray:
+    """A PNG's pixels as an (height, width, 3) array."""
+    from PIL import Image
+
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(np.int16)
+
+
+def box_colour(pixels: np.ndarray, box: dict[str, float], inset: int = 2) -> Rgb:
+    """The most frequent colour inside a box (px): its background, which its text covers less of."""
+    x0, y0 = math.ceil(box["left"]) + inset, math.ceil(box["top"]) + inset
+    x1, y1 = math.floor(box["right"]) - inset, math.floor(box["bottom"]) - inset
+    region = pixels[max(y0, 0) : y1, max(x0, 0) : x1].reshape(-1, 3)
+    assert len(region), box
+    colours, counts = np.unique(region, axis=0, return_counts=True)
+    return tuple(int(c) for c in colours[counts.argmax()])  # type: ignore[return-value]
+
+
+def pixel(pixels: np.ndarray, x: float, y: float) -> Rgb:
+    return tuple(int(c) for c in pixels[int(y), int(x)])  # type: ignore[return-value]
+
+
+def gradient_at(stops: tuple[str, ...], position: float) -> Rgb:
+    """A CSS linear-gradient of evenly spaced ``stops`` at ``position`` in [0, 1] (sRGB interpolation)."""
+    scaled = position * (len(stops) - 1)
+    index = min(int(scaled), len(stops) - 2)
+    fraction = scaled - index
+    a, b = rgb(stops[index]), rgb(stops[index + 1])
+    return tuple(round(x + (y - x) * fraction) for x, y in zip(a, b, strict=True))  # type: ignore[return-value]
+
+
+def tokens_of(figure: dict) -> list[dict]:
+    return [token for row in figure["rows"] for token in row["tokens"]]
+
+
+def check_page_is_in_its_scheme(opened: Opened) -> None:
+    """A dark variant's page really is dark (light body text), a light one light: so that no
+    test passes because a theme ignored the browser's scheme."""
+    colour = text_colour(opened.page)
+    light_text = contrast(colour, (0, 0, 0)) > contrast(colour, (255, 255, 255))
+    assert light_text == opened.variant.dark, opened.where(f"page scheme: body text is {colour}")
+
+
+# The index page, per variant and width -------------------------------------------------------------
+
+
+def test_figures_match_the_contract(index: Opened) -> None:
+    """Each figure: role figure named by its caption (or "Token scores"), one Tab stop holding its
+    rows, the layout asked for, and the tokens of the package's own pipeline, row by row."""
+    check_page_is_in_its_scheme(index)
+    found = index.page.evaluate(FIGURES)
+    expected = index_figures()
+    assert len(found) == len(expected), index.where("figures")
+    for number, (figure, want) in enumerate(zip(found, expected, strict=True)):
+        where = index.where(f"figure {number + 1}")
+        assert figure["role"] == "figure" and figure["name"] == want.name(index.variant), where
+        assert f"attnviz-{want.layout}" in figure["classes"], where
+        assert figure["rowsTabIndex"] == "0", where
+        assert [row["label"] for row in figure["rows"]] == [row.label for row in want.viz.rows], where
+        assert [[t["text"] for t in row["tokens"]] for row in figure["rows"]] == [
+            list(want.viz.display.texts) for _ in want.viz.rows
+        ], where
+    assert [url for url in index.requests if not url.startswith(index.origin)] == [], index.where("other hosts")
+
+
+def test_token_colours_and_text_contrast(index: Opened) -> None:
+    """Every token shows its palette entry's colour (the dark variant's on a dark page) through the
+    class cN, and its text reaches 4.5:1 against its box."""
+    found = index.page.evaluate(FIGURES)
+    for number, (figure, want) in enumerate(zip(found, index_figures(), strict=True)):
+        tokens = tokens_of(figure)
+        colours = want.colours(index.variant.dark)
+        assert len(tokens) == len(colours), index.where(f"figure {number + 1}: tokens")
+        for token, (entry, background, foreground) in zip(tokens, colours, strict=True):
+            where = index.where(f"figure {number + 1}, token {token['text']!r} ({token['title']})")
+            assert f"c{entry}" in token["classes"], where
+            assert close(rgb(token["background"]), rgb(background), 1), (
+                where + f": background {token['background']}, palette entry {entry} is {background}"
+            )
+            assert close(rgb(token["color"]), rgb(foreground), 1), where + f": text {token['color']}, not {foreground}"
+            ratio = contrast(rgb(token["background"]), rgb(token["color"]))
+            assert ratio >= 4.5, where + f": text contrast {ratio:.2f}:1 on its box"
+            assert token["style"] is None, where + f": inline style {token['style']!r}"
+
+
+def test_contrast_with_the_page_rises_with_emphasis(index: Opened) -> None:
+    """Per figure, the contrast of a token's box against the page behind the figure ranks as the
+    token's emphasis (colour-scale position; on a centred scale, distance from the centre):
+    Spearman >= 0.9. On a dark page the strong tokens are the bright ones."""
+    found = index.page.evaluate(FIGURES)
+    for number, (figure, want) in enumerate(zip(found, index_figures(), strict=True)):
+        backdrop = rgb(figure["backdrop"])
+        contrasts = [contrast(rgb(token["background"]), backdrop) for token in tokens_of(figure)]
+        emphasis = want.emphasis()
+        rho = spearman(contrasts, emphasis)
+        weakest, strongest = emphasis.index(min(emphasis)), emphasis.index(max(emphasis))
+        assert rho >= 0.9, index.where(
+            f"figure {number + 1}: contrast against the page {backdrop} ranks as the emphasis with Spearman "
+            f"{rho:.3f} < 0.9; weakest token {contrasts[weakest]:.2f}:1, strongest {contrasts[strongest]:.2f}:1"
+        )
+
+
+def test_labels_and_legend_read_in_the_theme_colours(index: Opened) -> None:
+    """Row labels and legend text take the theme's text colour, captions keep the theme's caption
+    style; all reach 4.5:1 on what is behind them."""
+    body = text_colour(index.page)
+    checks = [(".attnviz-label", True), (".attnviz-legend-label", True), (".attnviz-legend-name", True)]
+    if index.variant.sphinx:
+        checks.append(("figcaption .caption-text", False))
+    for selector, same_as_text in checks:
+        found = index.page.eval_on_selector_all(
+            selector,
+            f"els => els.filter(e => e.checkVisibility()).map(e => [getComputedStyle(e).color, ({BACKDROP})(e)])",
+        )
+        assert found, index.where(selector)
+        for colour, backdrop in found:
+            seen = rgb(colour, rgb(backdrop))
+            assert seen == body or not same_as_text, index.where(f"{selector}: {seen}, body text {body}")
+            ratio = contrast(seen, rgb(backdrop))
+            assert ratio >= 4.5, index.where(f"{selector}: {ratio:.2f}:1 on {backdrop}")
+
+
+def test_rows_align_or_wrap_under_their_first_token(index: Opened) -> None:
+    """aligned: token i has the same x in every row, each row on one line (the rows scroll
+    sideways when wider than the page); flow: every line of a row starts under its first token."""
+    page = index.page
+    for number, want in enumerate(index_figures()):
+        if len(want.viz.rows) < 2:
+            continue
+        page.eval_on_selector_all(".attnviz", f"figs => figs[{number}].scrollIntoView({{block: 'center'}})")
+        figure = page.evaluate(FIGURES)[number]
+        where = index.where(f"figure {number + 1} ({want.layout})")
+        rows = [row["tokens"] for row in figure["rows"]]
+        firsts = [row[0]["box"]["left"] for row in rows]
+        assert max(firsts) - min(firsts) <= 1, where + f": rows start at {firsts}"
+        if want.layout == "aligned":
+            for i, column in enumerate(zip(*rows, strict=True)):
+                lefts = [token["box"]["left"] for token in column]
+                assert max(lefts) - min(lefts) <= 1, where + f": token {i} ({column[0]['text']!r}) at x {lefts}"
+            for row in rows:
+                tops = [token["box"]["top"] for token in row]
+                assert max(tops) - min(tops) <= 1, where + f": a row breaks over lines, tops {tops}"
+            overflow = page.eval_on_selector_all(
+                ".attnviz-rows", f"rows => [rows[{number}].scrollWidth, rows[{number}].clientWidth]"
+            )
+            assert overflow[0] <= overflow[1] or index.width < 1000, where + f": scrolls {overflow} on a desktop"
+        else:
+            wrapped = False
+            for row in rows:
+                first = row[0]["box"]
+                for token in row:
+                    for rect in token["rects"]:
+                        assert rect["left"] >= first["left"] - 0.5, (
+                            where + f": {token['text']!r} at x {rect['left']} left of the row's first token at "
+                            f"{first['left']}"
+                        )
+                lines = {}
+                for token in row:
+                    lines.setdefault(round(token["box"]["top"]), []).append(token["box"]["left"])
+                wrapped |= len(lines) > 1
+                for top, lefts in lines.items():
+                    assert abs(min(lefts) - first["left"]) <= 1, (
+                        where + f": the line at y {top} starts at x {min(lefts)}, its row's first token at "
+                        f"{first['left']}"
+                    )
+            assert wrapped or index.width > 1000, where + ": no row wraps on a phone"
+
+
+#: Records every element that gets focus: the index of the figure it is in (-1: none) and whether
+#: it is that figure's div.attnviz-rows.
+FOCUS_LOG = """() => {
+  window.__attnvizFocus = [];
+  document.addEventListener('focusin', event => {
+    const figures = [...document.querySelectorAll('.attnviz')];
+    const target = event.target;
+    window.__attnvizFocus.push({
+      figure: figures.findIndex(figure => figure.contains(target)),
+      rows: target.classList.contains('attnviz-rows'),
+      what: target.tagName + '.' + target.className,
+    });
+  }, true);
+}"""
+#: Puts the sequential focus navigation starting point at the top of the page (a focused element
+#: out of the tab order, before everything else).
+FOCUS_TOP = """() => {
+  window.scrollTo(0, 0);
+  const top = document.createElement('span');
+  top.id = 'attnviz-top';
+  top.tabIndex = -1;
+  document.body.prepend(top);
+  top.focus();
+}"""
+#: How many elements before each figure's rows a Tab can reach (DOM order; visible, not disabled,
+#: tabindex >= 0, links, form controls).
+TABBABLE_BEFORE = """() => {
+  const all = [...document.querySelectorAll(
+    'a[href], button, input, select, textarea, summary, iframe, [tabindex], [contenteditable="true"]')]
+    .filter(e => e.tabIndex >= 0 && !e.disabled && !e.closest('[inert]')
+      && e.checkVisibility({visibilityProperty: true}));
+  return [...document.querySelectorAll('.attnviz-rows')].map(rows =>
+    all.filter(e => e.compareDocumentPosition(rows) & Node.DOCUMENT_POSITION_FOLLOWING).length);
+}"""
+#: Per figure, its first row's tokens: width and how the score (::after) is laid out.
+SCORE_BOXES = """(figs, number) => [...figs[number].querySelector('.attnviz-row').querySelectorAll('.attnviz-token')]
+  .map(t => ({width: t.getBoundingClientRect().width, position: getComputedStyle(t, '::after').position,
+              content: getComputedStyle(t, '::after').content}))"""
+
+
+def test_keyboard_reaches_each_figure_and_shows_its_scores(index: Opened) -> None:
+    """Tab from the top of the page reaches each figure's rows (one stop per figure, in order,
+    within as many presses as there are tabbable elements before it); while the rows have focus
+    the scores show after the tokens, and they do not otherwise."""
+    page = index.page
+    page.evaluate(FOCUS_LOG)
+    page.evaluate(FOCUS_TOP)
+    bounds = page.evaluate(TABBABLE_BEFORE)
+    figures = len(bounds)
+    presses = 0
+    try:
+        while presses < max(bounds) + 20:
+            for _ in range(10):
+                page.keyboard.press("Tab")
+            presses += 10
+            log = page.evaluate("() => window.__attnvizFocus")
+            if sum(entry["rows"] for entry in log) >= figures and log[-1]["figure"] == -1:
+                break
+        log = page.evaluate("() => window.__attnvizFocus")
+    finally:
+        page.evaluate("() => { document.activeElement?.blur(); document.getElementById('attnviz-top')?.remove(); }")
+    reached = [(step + 1, entry["figure"]) for step, entry in enumerate(log) if entry["figure"] >= 0]
+    where = index.where(f"Tab order {[(step, entry['what']) for step, entry in enumerate(log, 1)][:60]}")
+    assert [figure for _, figure in reached] == list(range(figures)), where
+    for step, entry in enumerate(log, 1):
+        if entry["figure"] >= 0:
+            assert entry["rows"], index.where(f"Tab stop {step} inside figure {entry['figure'] + 1}: {entry['what']}")
+    for (step, figure), bound in zip(reached, bounds, strict=True):
+        assert step <= bound + 1, index.where(
+            f"figure {figure + 1} reached after {step} Tab presses, with {bound} tabbable elements before it"
+        )
+
+    for number in range(figures):
+        unfocused = page.eval_on_selector_all(".attnviz", SCORE_BOXES, number)
+        page.eval_on_selector_all(".attnviz-rows", f"rows => rows[{number}].focus()")
+        focused = page.eval_on_selector_all(".attnviz", SCORE_BOXES, number)
+        page.evaluate("() => document.activeElement.blur()")
+        where = index.where(f"figure {number + 1}")
+        for before, after in zip(unfocused, focused, strict=True):
+            assert before["position"] == "absolute" and after["position"] == "static", (
+                where + f": the score's position {before['position']} unfocused, {after['position']} focused"
+            )
+            assert after["width"] > before["width"] + 5, (
+                where + f": token width {before['width']:.1f} unfocused, {after['width']:.1f} focused"
+            )
+            assert after["content"] not in ("", "none", "normal"), where + f": ::after content {after['content']!r}"
+
+
+def ax_tree(page) -> tuple[dict[str, dict], list[dict]]:
+    """Chromium's accessibility tree (CDP): nodes by id, and every node."""
+    session = page.context.new_cdp_session(page)
+    try:
+        nodes = session.send("Accessibility.getFullAXTree")["nodes"]
+    finally:
+        session.detach()
+    return {node["nodeId"]: node for node in nodes}, nodes
+
+
+def ax_value(node: dict, key: str) -> str:
+    return str(node.get(key, {}).get("value", ""))
+
+
+def ax_texts(by_id: dict[str, dict], node: dict) -> list[str]:
+    """The text of every StaticText node under ``node``."""
+    texts = []
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if ax_value(current, "role") == "StaticText":
+            texts.append(ax_value(current, "name").strip())
+        stack.extend(by_id[child] for child in reversed(current.get("childIds", [])) if child in by_id)
+    return texts
+
+
+def test_accessibility_tree_names_figures_and_reads_scores(index: Opened) -> None:
+    """In Chromium's accessibility tree each figure is a figure named by its caption (or "Token
+    scores"), and holds every token's text and score (title), which screen readers read out."""
+    by_id, nodes = ax_tree(index.page)
+    candidates = [node for node in nodes if ax_value(node, "role") == "figure" and ax_value(node, "name")]
+    for number, figure in enumerate(index.page.evaluate(FIGURES)):
+        where = index.where(f"figure {number + 1} {figure['name']!r}")
+        named = [node for node in candidates if ax_value(node, "name") == figure["name"]]
+        assert named, where + f": no figure of that name among {[ax_value(n, 'name') for n in candidates]}"
+        wanted = [piece for token in tokens_of(figure) for piece in (token["text"].strip(), token["title"].strip())]
+        missing = None
+        for node in named:
+            texts = set(ax_texts(by_id, node))
+            missing = [text for text in wanted if text and text not in texts]
+            if not missing:
+                candidates.remove(node)
+                break
+        assert not missing, where + f": the tree lacks {missing[:6]}"
+
+
+def test_axe_finds_no_violation(index: Opened) -> None:
     from axe_playwright_python.sync_playwright import Axe
 
-    page, requests, _ = open_page(browser, f"{site}/{theme}/index.html", scheme)
-    screenshot = (SCREENSHOTS or tmp_path) / f"{theme}-{scheme}.png"
-    screenshot.parent.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(screenshot), full_page=True)
+    result = Axe().run(index.page, context=".attnviz")
+    assert result.violations_count == 0, index.where(result.generate_report())
 
-    spans = page.eval_on_selector_all(
-        ".attnviz-token",
-        "spans => spans.map(s => [s.style.backgroundColor, getComputedStyle(s).backgroundColor,"
-        " getComputedStyle(s).color])",
-    )
-    assert len(spans) == 3 * 16 + 16
-    for intended, background, colour in spans:
-        assert rgb(background) == rgb(intended)
-        assert contrast(rgb(background), rgb(colour)) >= 4.5
 
-    text_colour = rgb(page.eval_on_selector("section p", "e => getComputedStyle(e).color"))
-    if scheme == "dark":
-        assert contrast(text_colour, (0, 0, 0)) > contrast(text_colour, (255, 255, 255))  # light text
-    # labels and legend take the theme's text colour; captions keep the theme's caption style
-    for selector, same_as_text in [
-        (".attnviz-label", True),
-        (".attnviz-legend-label", True),
-        (".attnviz-legend-name", True),
-        ("figcaption .caption-text", False),
-    ]:
-        found = page.eval_on_selector_all(
-            selector, f"els => els.map(e => [getComputedStyle(e).color, ({BACKDROP})(e)])"
+def test_forced_colours_keep_the_scores_apart(index: Opened) -> None:
+    """Under forced colours (Windows high contrast) tokens keep their colours, so the highest and
+    the lowest score still differ, on screen too, and the legend bar keeps its gradient."""
+    page = index.page
+    normal = page.evaluate(FIGURES)
+    page.emulate_media(forced_colors="active")
+    try:
+        assert page.evaluate("() => matchMedia('(forced-colors: active)').matches"), index.where("forced colours")
+        for number, want in enumerate(index_figures()):
+            where = index.where(f"forced colours, figure {number + 1}")
+            page.eval_on_selector_all(".attnviz", f"figs => figs[{number}].scrollIntoView({{block: 'center'}})")
+            figure = page.evaluate(FIGURES)[number]
+            tokens = tokens_of(figure)
+            before = [token["background"] for token in tokens_of(normal[number])]
+            assert [token["background"] for token in tokens] == before, where + ": token colours changed"
+            emphasis = want.emphasis()
+            low, high = tokens[emphasis.index(min(emphasis))], tokens[emphasis.index(max(emphasis))]
+            assert rgb(low["background"]) != rgb(high["background"]), where + f": {low['background']} both"
+            for token in (low, high):
+                ratio = contrast(rgb(token["background"]), rgb(token["color"]))
+                assert ratio >= 4.5, where + f": {token['text']!r} text at {ratio:.2f}:1"
+            pixels = png_pixels(page.screenshot())
+            for token in (low, high):
+                if token["box"]["left"] < 0 or token["box"]["right"] > index.width:
+                    continue  # scrolled out of an aligned figure's rows
+                seen = box_colour(pixels, token["box"])
+                assert close(seen, rgb(token["background"]), 3), where + f": {token['text']!r} drawn {seen}"
+            bar = figure["bar"]
+            assert "gradient" in bar["image"], where + f": legend bar {bar['image']}"
+            y = (bar["box"]["top"] + bar["box"]["bottom"]) / 2
+            ends = [pixel(pixels, bar["box"]["left"] + f * bar["box"]["width"], y) for f in (0.05, 0.95)]
+            assert not close(*ends, 40), where + f": legend bar ends drawn {ends}"
+    finally:
+        page.emulate_media(forced_colors="none")
+
+
+def test_no_sideways_scrolling_of_the_page(index: Opened, browser, site: str) -> None:
+    """Neither the index page (three-row figures in the aligned layout) nor a page with a
+    200-character token makes the page scroll sideways; the long token wraps inside its figure."""
+    sizes = index.page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+    assert sizes[0] <= sizes[1], index.where(f"index page: scrollWidth {sizes[0]} > innerWidth {sizes[1]}")
+    opened = open_page(browser, f"{site}/{index.variant.theme}/long.html", index.variant, index.width)
+    try:
+        sizes = opened.page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+        assert sizes[0] <= sizes[1], opened.where(f"long.html: scrollWidth {sizes[0]} > innerWidth {sizes[1]}")
+        [figure] = opened.page.evaluate(FIGURES)
+        [long] = [token for token in tokens_of(figure) if len(token["text"]) == 200]
+        assert long["box"]["right"] <= figure["box"]["right"] + 1, opened.where(f"the long token {long['box']}")
+    finally:
+        opened.page.close()
+
+
+# Print ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("variant", VARIANTS, ids=map(str, VARIANTS))
+def test_print_keeps_the_colours(browser, site: str, variant: Variant, tmp_path: Path) -> None:
+    """Printed with the browser's default settings (no backgrounds), tokens and the legend bar keep
+    their light colours, from a dark page too: the PDF, rasterised by poppler, shows them."""
+    opened = open_page(browser, f"{site}/{variant.theme}/index.html", variant, 1280)
+    page = opened.page
+    try:
+        page.emulate_media(media="print")
+        page.add_style_tag(content="@page { margin: 0 !important; }")  # PDF px = layout px
+        height = page.evaluate("() => document.documentElement.scrollHeight")
+        found = page.evaluate(FIGURES)
+        pdf = page.pdf(
+            width="1280px",
+            height=f"{height + 2}px",
+            margin={"top": "0", "right": "0", "bottom": "0", "left": "0"},
+            print_background=False,
         )
-        assert found, selector
-        for colour, backdrop in found:
-            assert rgb(colour) == text_colour or not same_as_text, selector
-            assert contrast(rgb(colour), rgb(backdrop)) >= 4.5, selector
+    finally:
+        page.close()
+    raster = subprocess.run(
+        ["pdftoppm", "-r", "96", "-png", "-singlefile", "-"], input=pdf, capture_output=True, check=True
+    ).stdout  # 96 dpi: one pixel per CSS px
+    pixels = png_pixels(raster)
+    if SCREENSHOTS:
+        (SCREENSHOTS / f"print-{variant}.png").write_bytes(raster)
+    assert pixels.shape[1] == 1280, pixels.shape
+    coloured = 0
+    for number, (figure, want) in enumerate(zip(found, index_figures(), strict=True)):
+        visible = figure["rowsBox"]
+        for token, (_, background, _) in zip(tokens_of(figure), want.colours(dark=False), strict=True):
+            box = token["box"]
+            if box["left"] < visible["left"] or box["right"] > visible["right"]:
+                continue  # outside an aligned figure's scroll area
+            seen = box_colour(pixels, box)
+            where = f"print [{variant}]: figure {number + 1}, token {token['text']!r} at {box}"
+            assert close(seen, rgb(background), 3), where + f": printed {seen}, not {background}"
+            coloured += contrast(rgb(background), (255, 255, 255)) > 3
+        bar = figure["bar"]["box"]
+        y = (bar["top"] + bar["bottom"]) / 2
+        for position in (0.1, 0.5, 0.9):
+            seen = pixel(pixels, bar["left"] + position * bar["width"], y)
+            expected = gradient_at(want.viz.legend.stops, position)
+            assert close(seen, expected, 8), f"print [{variant}]: figure {number + 1}, legend bar at {position}: " + (
+                f"printed {seen}, not {expected}"
+            )
+    assert coloured >= 5, f"print [{variant}]: only {coloured} strongly coloured tokens were checked"
 
-    result = Axe().run(page, context=".attnviz")
-    assert result.violations_count == 0, result.generate_report()
-    assert [url for url in requests if not url.startswith(site)] == []
-    page.close()
+
+# Other pages -------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("theme", "scheme"), VARIANTS, ids=[f"{t}-{s}" for t, s in VARIANTS])
-def test_hostile_tokens_run_no_script_and_show_verbatim(browser, site: str, theme: str, scheme: str) -> None:
-    page, requests, dialogs = open_page(browser, f"{site}/{theme}/hostile.html", scheme)
-    expected = (ROOTS / "test-themes" / "hostile.tokens").read_text(encoding="utf-8").split("\n")[:-1]
+@pytest.mark.parametrize("variant", VARIANTS, ids=map(str, VARIANTS))
+def test_hostile_tokens_run_no_script_and_show_verbatim(browser, site: str, variant: Variant) -> None:
+    opened = open_page(browser, f"{site}/{variant.theme}/hostile.html", variant)
+    page = opened.page
+    expected = (THEMES_ROOT / "hostile.tokens").read_text(encoding="utf-8").split("\n")[:-1]
     shown = page.eval_on_selector_all(".attnviz-token", "spans => spans.map(s => s.textContent)")
     assert shown == expected
     assert page.evaluate("() => window.__attnviz_pwned") is None
-    assert dialogs == []
+    assert opened.dialogs == []
     assert (
         page.eval_on_selector_all(
             ".attnviz script, .attnviz img, .attnviz svg, .attnviz a, .attnviz b", "els => els.length"
         )
         == 0
     )
-    assert [url for url in requests if not url.startswith(site)] == []
+    assert [url for url in opened.requests if not url.startswith(opened.origin)] == []
     page.close()
 
 
-#: Desktop and phone widths (CSS px) for the subword layout tests.
-WIDTHS = {"desktop": 1280, "phone": 375}
 #: The figures of subwords.rst: what each shows, in order: one entry per word (a
 #: span.attnviz-word of pieces, or a lone token), "\n" for a line break. Each word's
 #: copied text is the plain word, with no marker (##, Ġ, ▁) and no byte-level mojibake.
@@ -196,11 +804,11 @@ SUBWORD_FIGURES = {
     "fig-sentencepiece": ["backpropagation", "recomputes", "the", "gradients."],
     "fig-auto": ["[CLS]", "backpropagation", "recomputes", "[SEP]"],
 }
-#: Each child of a figure's div.attnviz: a word (its pieces' boxes) or a line break.
+#: Each child of a figure's (one row's) span.attnviz-tokens: a word (its pieces' boxes) or a line break.
 WORDS = """fig => {
   const box = r => ({left: r.left, right: r.right, top: r.top, bottom: r.bottom});
   const words = [];
-  for (const child of fig.querySelector('.attnviz').children) {
+  for (const child of fig.querySelector('.attnviz-tokens').children) {
     if (child.tagName === 'BR') { words.push({text: '\\n'}); continue; }
     const joined = child.classList.contains('attnviz-word');
     words.push({
@@ -232,50 +840,41 @@ PIXEL_ROWS = """async ({png, rows}) => {
 }"""
 
 
-def close(a: tuple[int, int, int], b: tuple[int, int, int], tolerance: int = 2) -> bool:
-    return max(abs(x - y) for x, y in zip(a, b, strict=True)) <= tolerance
-
-
 def snap(x: float) -> int:
     """The pixel edge Chromium draws a box edge at: CSS px rounded half up."""
     return math.floor(x + 0.5)
 
 
-def runs(row: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+def runs(row: list[Rgb]) -> list[Rgb]:
     """The colours of a row of pixels, each run of (nearly) equal neighbours once."""
-    merged: list[tuple[int, int, int]] = []
-    for pixel in row:
-        if not merged or not close(merged[-1], pixel):
-            merged.append(pixel)
+    merged: list[Rgb] = []
+    for colour in row:
+        if not merged or not close(merged[-1], colour):
+            merged.append(colour)
     return merged
 
 
 @pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
-@pytest.mark.parametrize(("theme", "scheme"), VARIANTS, ids=[f"{t}-{s}" for t, s in VARIANTS])
+@pytest.mark.parametrize("variant", VARIANTS, ids=map(str, VARIANTS))
 def test_pieces_of_one_word_touch_and_words_keep_a_gap(
-    browser, site: str, theme: str, scheme: str, width: int, tmp_path: Path
+    browser, site: str, variant: Variant, width: int, tmp_path: Path
 ) -> None:
     """The issue's acceptance: box against box inside a word (0 px), a gap between words (> 0 px).
 
     Measured twice: the boxes' geometry (getClientRects) and the pixels of a screenshot
     with the text made transparent, where a word is one run of its pieces' colours.
     """
-    page, requests, _ = open_page(
-        browser, f"{site}/{theme}/subwords.html", scheme, viewport={"width": width, "height": 900}
-    )
-    shots = (SCREENSHOTS or tmp_path) / "subwords"
+    opened = open_page(browser, f"{site}/{variant.theme}/subwords.html", variant, width)
+    page = opened.page
+    shots = SCREENSHOTS / "subwords" if SCREENSHOTS else tmp_path
     shots.mkdir(parents=True, exist_ok=True)
     for figure, expected in SUBWORD_FIGURES.items():
-        name = f"{theme}-{scheme}-{width}-{figure}"
+        name = f"{variant}-{width}-{figure}"
         selector = f"#{figure}"
-        shot = shots / f"{name}.png"
-        page.locator(selector).screenshot(path=str(shot))
-        assert shot.stat().st_size > 0
-
         page.eval_on_selector(selector, "e => e.scrollIntoView({block: 'center'})")
         words = page.eval_on_selector(selector, WORDS)
         assert [word["text"] for word in words] == expected, name
-        shown = page.eval_on_selector(f"{selector} .attnviz", "e => e.innerText")
+        shown = page.eval_on_selector(f"{selector} .attnviz-tokens", "e => e.innerText")
         assert shown == " ".join(expected).replace(" \n ", "\n"), name
         if figure == "fig-bpe":  # the line ends with ↵, 😊 starts the next
             newline = words[4]["pieces"][-1]["rects"][0]
@@ -304,7 +903,8 @@ def test_pieces_of_one_word_touch_and_words_keep_a_gap(
         # one after the other; between two words on one line there is backdrop, and around a joined word
         # its outline, which the backdrop does not hide.
         transparent = page.add_style_tag(content=".attnviz-token { color: transparent !important; }")
-        png = base64.b64encode(page.screenshot(path=str(shots / f"{name}-boxes.png"))).decode()
+        shot = page.screenshot(path=str(shots / f"{name}-boxes.png") if SCREENSHOTS else None)
+        png = base64.b64encode(shot).decode()
         backdrop = rgb(page.eval_on_selector(f"{selector} .attnviz", f"e => ({BACKDROP})(e)"))
         transparent.evaluate("e => e.remove()")
         spans = []
@@ -313,7 +913,7 @@ def test_pieces_of_one_word_touch_and_words_keep_a_gap(
             spans.append((snap((first["top"] + first["bottom"]) / 2), snap(first["left"]), snap(last["right"])))
         rows = page.evaluate(PIXEL_ROWS, {"png": png, "rows": [[y, x0 - 1, x1 + 1] for y, x0, x1 in spans]})
         for word, row in zip(words, rows, strict=True):
-            row = [tuple(pixel) for pixel in row]
+            row = [tuple(colour) for colour in row]
             inside = runs(row[1:-1])
             assert inside == runs([rgb(piece["background"]) for piece in word["pieces"]]), (name, word["text"], inside)
             if word["joined"]:
@@ -322,8 +922,8 @@ def test_pieces_of_one_word_touch_and_words_keep_a_gap(
         for (y, _, x_end), (next_y, x_start, _) in itertools.pairwise(spans):
             if y == next_y:
                 (between,) = page.evaluate(PIXEL_ROWS, {"png": png, "rows": [[y, x_end, x_start]]})
-                assert any(close(tuple(pixel), backdrop, 12) for pixel in between), (name, between, backdrop)
-    assert [url for url in requests if not url.startswith(site)] == []
+                assert any(close(tuple(colour), backdrop, 12) for colour in between), (name, between, backdrop)
+    assert [url for url in opened.requests if not url.startswith(opened.origin)] == []
     page.close()
 
 

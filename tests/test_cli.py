@@ -14,7 +14,7 @@ import pytest
 from test_colors import SAMPLE_COLOURS
 from test_sphinx_html import SAMPLE_TOKENS
 
-from pages import ROOTS, figures
+from pages import DARK_VARIANT, ROOTS, figures
 
 SAMPLE = ROOTS / "test-basic" / "data"
 
@@ -71,7 +71,7 @@ def test_stdin_and_every_format(seed: Path) -> None:
     latex = run("--format", "latex", cwd=seed).stdout
     assert latex.startswith("\\documentclass") and "\\colorbox[HTML]{C4E9E1}" in latex
     fragment = run("--format", "html", "--fragment", cwd=seed).stdout
-    assert fragment.startswith('<div class="attnviz">') and fragment.endswith("</div>\n")
+    assert fragment.startswith('<div class="attnviz attnviz-p-BuGn attnviz-flow" role="figure"') and fragment.endswith("</div>\n")
     tsv = run("--data", "-", "--fragment", cwd=seed, stdin="a\t1\nb\t2\n").stdout
     assert figures(tsv)[0].tokens == ["a", "b"]
 
@@ -97,8 +97,8 @@ def test_option_flags(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     [figure] = figures(result.stdout)
-    assert figure.classes == ["attnviz", "mine"] and len(figure.rows) == 2
-    assert "(RdBu_r, centre 0.05)" in figure.html
+    assert figure.classes == ["attnviz", "attnviz-p-RdBu_r", "attnviz-aligned", "mine"] and len(figure.rows) == 2
+    assert f"(RdBu_r{DARK_VARIANT}, centre 0.05" in figure.html
     fixed = run("--data", "layers.json", "--vmin", "0", "--vmax", "0.1", "--format", "text", cwd=tmp_path).stdout
     assert "[0.5316 clipped]" in fixed
 

@@ -187,16 +187,19 @@ def test_any_tokens_under_any_scheme_show_their_display_text(
 )
 def test_plain_tokens_without_a_scheme_render_as_before(tokens: list[str], data: st.DataObject, cmap: str) -> None:
     """``none`` with tokens that need no stand-in: each token a span, a space between
-    them, the original's colours: the fragment as it always was."""
+    them, the original's colours (from the figure's rules, by palette entry)."""
     scores = data.draw(st.lists(finite_scores, min_size=len(tokens), max_size=len(tokens)))
     viz = visualize_lists(tokens, scores, cmap=cmap)
     row = viz.rows[0]
     spans = [
-        f'<span class="attnviz-token" style="background-color: {background}; color: {foreground}" '
-        f'title="{format(score, "#.4g")}">{html.escape(token)}</span>'
-        for token, score, background, foreground in zip(tokens, scores, row.backgrounds, row.foregrounds, strict=True)
+        f'<span class="attnviz-token c{entry}" title="{format(score, "#.4g")}">{html.escape(token)}</span>'
+        for token, score, entry in zip(tokens, scores, row.colour_index.tolist(), strict=True)
     ]
-    assert render_html(tokens, scores, cmap=cmap) == '<div class="attnviz">' + " ".join(spans) + "</div>"
+    fragment = render_html(tokens, scores, cmap=cmap)
+    assert '<span class="attnviz-tokens">' + " ".join(spans) + "</span></div></div></div>" in fragment
+    [figure] = figures(fragment)
+    assert [span.style["background-color"] for span in figure.spans] == list(row.backgrounds)
+    assert [span.style["color"] for span in figure.spans] == list(row.foregrounds)
     assert set(row.backgrounds) <= set(colors.palette(cmap).backgrounds)
 
 

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from matplotlib.colors import to_hex
 
-from pages import figures
+from pages import DARK_VARIANT, figures
 from sphinxcontrib_attnviz import render_html
 from sphinxcontrib_attnviz.display import display_tokens
 from sphinxcontrib_attnviz.errors import DataError, OptionError
@@ -145,27 +145,30 @@ def test_legend_in_html_latex_and_text() -> None:
     html = render_html(TOKENS, SCORES, center=0, legend=True)
     assert 'class="attnviz-legend"' in html and "linear-gradient(to right, #" in html
     assert f">{viz.scale.vmin:.4g}<" in html and f">{viz.scale.vmax:.4g}<" in html
-    assert "(RdBu_r, centre 0)" in html
+    widening = "the range reaches alpha (1) times their mean distance from the centre past the farthest"
+    assert f"(RdBu_r{DARK_VARIANT}, centre 0, the scores span -0.25 to 0.75; {widening})" in html
     assert "url(" not in html
     latex = render_latex(viz)
     assert latex.count("\\colorbox") == len(TOKENS) + len(viz.legend.stops)
-    assert "(RdBu\\_r, centre 0)" in latex
-    assert (
-        render_text(viz).splitlines()[-1]
-        == f"colour scale: RdBu_r from {viz.scale.vmin:.4g} to {viz.scale.vmax:.4g}, centre 0"
+    assert "(RdBu\\_r, centre 0, the scores span" in latex
+    assert render_text(viz).splitlines()[-1] == (
+        f"colour scale: RdBu_r from {viz.scale.vmin:.4g} to {viz.scale.vmax:.4g}, centre 0, "
+        f"the scores span -0.25 to 0.75; {widening}"
     )
 
 
 def test_row_labels_in_every_output() -> None:
     viz = visualize_lists(["a", "b"], {"layer_1": [0.1, 0.2], "layer_2": [0.3, 0.4]})
     html = render_html(["a", "b"], {"layer_1": [0.1, 0.2], "layer_2": [0.3, 0.4]})
-    assert html.count('<div class="attnviz-row"><span class="attnviz-label">layer_') == 2
+    assert html.count('<div class="attnviz-row" role="group" aria-label="layer_') == 2
+    assert html.count('<span class="attnviz-label">layer_') == 2
     assert "\\textbf{layer\\_1}" in render_latex(viz)
     assert render_text(viz).startswith("layer_1: a[0.1000] b[0.2000]\nlayer_2: a[0.3000]")
 
 
 def test_classes_join_the_root() -> None:
-    assert render_html(["a"], [1.0], **{"class": "wide special"}).startswith('<div class="attnviz wide special">')
+    html = render_html(["a"], [1.0], **{"class": "wide special"})
+    assert html.startswith('<div class="attnviz attnviz-p-BuGn attnviz-flow wide special" role="figure"')
 
 
 @pytest.mark.parametrize(

@@ -21,14 +21,21 @@ HOSTILE = [
 
 
 def test_fragment_shape() -> None:
-    # mean 0.2 widens the range to [-0.1, 0.5]: positions 1/3 and 2/3 of BuGn
+    # mean 0.2 widens the range to [-0.1, 0.5]: positions 1/3 and 2/3 of BuGn, entries 85 and 170
     html = render_html(["wow", "great"], [0.1, 0.3])
-    assert html == (
-        '<div class="attnviz">'
-        '<span class="attnviz-token" style="background-color: #aadfd3; color: #000000" title="0.1000">wow</span> '
-        '<span class="attnviz-token" style="background-color: #37a266; color: #000000" title="0.3000">great</span>'
-        "</div>"
+    assert html.startswith(
+        '<div class="attnviz attnviz-p-BuGn attnviz-flow" role="figure" aria-label="Token scores"><style>'
     )
+    assert html.endswith(
+        '</style><div class="attnviz-rows" tabindex="0"><div class="attnviz-row"><span class="attnviz-tokens">'
+        '<span class="attnviz-token c85" title="0.1000">wow</span> '
+        '<span class="attnviz-token c170" title="0.3000">great</span>'
+        "</span></div></div></div>"
+    )
+    [figure] = figures(html)
+    assert [span.style["background-color"] for span in figure.spans] == ["#aadfd3", "#37a266"]
+    assert [span.style["color"] for span in figure.spans] == ["#000000", "#000000"]
+    assert sorted(figure.entries) == ["c170", "c85"]  # rules for the entries used, no others
 
 
 def test_hostile_tokens_come_back_verbatim_as_text() -> None:
@@ -39,10 +46,12 @@ def test_hostile_tokens_come_back_verbatim_as_text() -> None:
     assert "<script" not in html and "<img" not in html and "<s>" not in html
 
 
-def test_no_script_style_or_external_url() -> None:
-    html = render_html(["http://example.com", "a"], [1.0, 2.0])
-    assert not re.search(r"<(script|style|link|img)\b", html)
-    assert "href=" not in html and "src=" not in html and "url(" not in html
+def test_no_script_no_external_url_and_one_style_of_colour_rules() -> None:
+    html = render_html(["http://example.com", "a"], [1.0, 2.0], legend=True)
+    assert not re.search(r"<(script|link|img)\b", html)
+    assert "href=" not in html and "src=" not in html and "url(" not in html and "@import" not in html
+    assert html.count("<style>") == 1
+    assert [figure.spans[0].attrs.get("style") for figure in figures(html)] == [None]  # no inline colours
 
 
 def test_title_has_four_significant_digits() -> None:

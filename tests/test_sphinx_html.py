@@ -60,7 +60,7 @@ def test_myst_gives_the_same_fragment_as_rst(app, warning) -> None:
     assert len(myst_figures) == 1
     assert rst_figure.tokens == SAMPLE_TOKENS
     assert myst_figures[0].html == rst_figure.html
-    assert "magma" not in rst_figure.html  # the colormap shows in the colours only
+    assert "(magma" not in rst_figure.html  # no legend: the colormap shows in the colours only
     warnings = warning.getvalue()
     assert "myst_page.md:10: WARNING: attention-viz: no-such.scores: file not found [attnviz.file]" in warnings
     assert "myst_page.md:17: WARNING: attention-viz: myst_page.md:21: not a number: 'high' [attnviz.data]" in warnings

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pages import figures, read_output
+from pages import DARK_VARIANT, figures, read_output
 
 SNIPPETS = 8  # figures on each of rst_page.rst and myst_page.md, in the same order
 
@@ -36,9 +36,9 @@ def test_options_show_in_the_html(app) -> None:
     assert layers.html.count('class="attnviz-label"') == 2
     assert layers.html.index(">layer_6<") < layers.html.index(">layer_1<")
     assert "clipped" in layers.spans[0].attrs["title"]  # [CLS] is left out of the scale
-    assert 'class="attnviz-legend"' in layers.html and "(BuGn)" in layers.html
-    assert "(RdBu_r, centre 0)" in saliency.html
-    assert fixed.classes == ["attnviz", "wide", "special"]
+    assert 'class="attnviz-legend"' in layers.html and f"(BuGn{DARK_VARIANT}, the scores span" in layers.html
+    assert f"(RdBu_r{DARK_VARIANT}, centre 0, the scores span" in saliency.html
+    assert fixed.classes == ["attnviz", "attnviz-p-viridis", "attnviz-flow", "wide", "special"]
     assert [label in captioned.html for label in (">first<", ">second<")] == [True, True]
     assert "Fig. 1" in html and '<figure class="attnviz-figure' in html
 
@@ -62,7 +62,7 @@ def test_numref_resolves_in_latex(app, warning) -> None:
     tex = read_output(app.outdir, "options.tex")
     assert r"\caption{Two rows, one \sphinxstylestrong{scale}}\label{\detokenize{rst_page:fig-rows}}" in tex
     assert r"\hyperref[\detokenize{rst_page:fig-rows}]{Fig.\@ \ref{\detokenize{rst_page:fig-rows}}}" in tex
-    assert r"\textbf{first}\quad" in tex and r"(RdBu\_r, centre 0)" in tex
+    assert r"\textbf{first}\quad" in tex and r"(RdBu\_r, centre 0, the scores span" in tex
     assert warning.getvalue() == ""
 
 

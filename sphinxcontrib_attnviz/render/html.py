@@ -1,16 +1,22 @@
 """The HTML fragment: one ``div.attnviz`` of coloured, escaped token spans.
 
-No ``<script>``, no ``<style>`` element, no external URL: colours are inline styles,
-scores are tooltips (``title``), and every token is escaped as text. Tokens show their
-display text (:mod:`..display`): the pieces of one word sit in one ``span.attnviz-word``
-with nothing between them, a token that holds a newline is followed by ``<br>``, and
-text between tokens (with offsets) is plain. A single unnamed row's spans sit directly
-in the root; named rows each get a ``div.attnviz-row`` with a ``span.attnviz-label``.
-Labels and legend text take the page's own text colour.
+No ``<script>``, no external URL. The figure (``role="figure"``, named by its caption or
+"Token scores") holds its colour rules in one ``<style>`` element (:mod:`.css`): each
+token names its palette entry by a class, light and dark colours come from those rules.
+Scores are tooltips (``title``); the package's stylesheet also gives them to screen
+readers and shows them when the figure's rows have focus (Tab, a click or a tap), and
+every token is escaped as text. Tokens show their display text (:mod:`..display`): the
+pieces of one word sit in one ``span.attnviz-word`` with nothing between them, a token
+that holds a newline is followed by ``<br>``, and text between tokens (with offsets) is
+plain. ``div.attnviz-rows`` (the figure's one Tab stop) holds a ``div.attnviz-row`` per
+row: its ``span.attnviz-label`` if it has a label, then its ``span.attnviz-tokens``.
+Long rows come in ``span.attnviz-chunk`` blocks that the browser lays out only when they
+are on screen. Labels and legend text take the page's own text colour.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -20,15 +26,16 @@ from typing import TypeVar
 
 import numpy as np
 
-from ..colors import Palette
 from ..display import NEEDS_STAND_IN, TokenDisplay, plain
 from ..visualization import ColouredRow, Legend, Visualization, scheme_note
 from . import format_bound, format_scores
+from .css import ENTRY_PREFIX, gradient, palette_class, style_element
 
 T = TypeVar("T")
 
 ROOT_CLASS = "attnviz"
 TOKEN_CLASS = "attnviz-token"
+CLIPPED_CLASS = "attnviz-clipped"
 WORD_OPEN = '<span class="attnviz-word">'
 LINE_BREAK = "<br/>"
 
@@ -47,37 +54,71 @@ def escape_text(text: str) -> str:
 
 #: Tokens per piece of output when the fragment is written out in pieces (see iter_html).
 CHUNK = 20_000
+#: Rows of more tokens than this (in ``flow`` layout) come in blocks of about
+#: SCREEN_CHUNK tokens that the browser lays out only when on screen (``content-visibility``).
+CHUNKED_ROW = 2_000
+SCREEN_CHUNK = 500
 CLIPPED_NOTE = " (outside the colour range: clipped)"
+#: A figure's accessible name when it has no caption.
+DEFAULT_NAME = "Token scores"
 
 
-def render_html(viz: Visualization, classes: Iterable[str] = ()) -> str:
-    """The fragment for ``viz``; ``classes`` are added to the root element's."""
-    return "".join(iter_html(viz, classes))
+def render_html(viz: Visualization, classes: Iterable[str] = (), name: str | None = None) -> str:
+    """The fragment for ``viz``; ``classes`` are added to the root element's; ``name`` is
+    the figure's accessible name (its caption's text; "Token scores" when None)."""
+    return "".join(iter_html(viz, classes, name))
 
 
-def iter_html(viz: Visualization, classes: Iterable[str] = ()) -> Iterator[str]:
+def iter_html(viz: Visualization, classes: Iterable[str] = (), name: str | None = None) -> Iterator[str]:
     """The fragment in pieces of at most CHUNK tokens, to write a long text without
     holding the whole page in memory."""
-    class_attribute = escape_text(" ".join([ROOT_CLASS, *viz.classes, *classes]))
+    figure_class = palette_class(viz.cmap, viz.dark_cmap)
+    class_attribute = escape_text(" ".join([ROOT_CLASS, figure_class, f"attnviz-{viz.layout}", *viz.classes, *classes]))
     display = viz.display
     note = scheme_note(display)
     title = f' title="{escape_text(note)}"' if note else ""
-    yield f'<div class="{class_attribute}"{title}>'
-    bare = len(viz.rows) == 1 and viz.rows[0].label is None
+    yield f'<div class="{class_attribute}" role="figure" aria-label="{escape_text(name or DEFAULT_NAME)}"{title}>'
+    entries = set().union(*(np.unique(row.colour_index).tolist() for row in viz.rows))
+    bars = (gradient(viz.legend.stops), gradient(viz.legend.dark_stops)) if viz.legend else None
+    yield style_element(figure_class, viz.rows[0].palette, viz.dark_palette, entries, bars)
+    yield '<div class="attnviz-rows" tabindex="0">'
     layout = Layout.of(display)
+    pieces = _pieces(display, chunked=viz.layout == "flow" and len(display) > CHUNKED_ROW)
     for row in viz.rows:
-        if not bare:
-            label = f'<span class="attnviz-label">{escape_text(row.label)}</span> ' if row.label is not None else ""
-            yield f'<div class="attnviz-row">{label}'
-        for start in range(0, len(display), CHUNK):
-            yield token_spans(row, layout, start, start + CHUNK)
-        if layout.tail:
-            yield layout.tail
-        if not bare:
-            yield "</div>"
+        if row.label is None:
+            yield '<div class="attnviz-row"><span class="attnviz-tokens">'
+        else:
+            label = escape_text(row.label)
+            yield (
+                f'<div class="attnviz-row" role="group" aria-label="{label}">'
+                f'<span class="attnviz-label">{label}</span><span class="attnviz-tokens">'
+            )
+        for start, stop, opens, closes in pieces:
+            yield '<span class="attnviz-chunk">' if opens else ""
+            yield token_spans(row, layout, start, stop)
+            yield "</span>" if closes else ""
+        yield layout.tail
+        yield "</span></div>"
+    yield "</div>"
     if viz.legend:
         yield _legend_div(viz.legend)
     yield "</div>"
+
+
+def _pieces(display: TokenDisplay, chunked: bool) -> list[tuple[int, int, bool, bool]]:
+    """The stretches of tokens a row is written in: (start, stop, whether a chunk opens
+    before it, whether one closes after it). Written in pieces of at most CHUNK tokens;
+    ``chunked``, each SCREEN_CHUNK-token block (cut only where a word starts) is a chunk."""
+    size = len(display)
+    if not chunked:
+        return [(start, min(start + CHUNK, size), False, False) for start in range(0, max(size, 1), CHUNK)]
+    starts = np.flatnonzero(~display.joined).tolist()  # where a word (or a lone token) starts
+    cuts = [0]
+    for start in starts:
+        if start - cuts[-1] >= SCREEN_CHUNK:
+            cuts.append(start)
+    cuts.append(size)
+    return [(start, stop, True, True) for start, stop in itertools.pairwise(cuts)]
 
 
 @dataclass(frozen=True, eq=False)
@@ -145,16 +186,17 @@ def token_spans(row: ColouredRow, layout: Layout, start: int = 0, stop: int | No
     before), the scores are formatted as one array, and each distinct token is escaped once.
     """
     stop = layout.size if stop is None else min(stop, layout.size)
-    openings = _span_openings(row.palette)
+    openings = _span_openings(len(row.palette.backgrounds))
     heads = openings[
         row.colour_index[start:stop] + np.where(layout.spaced[start:stop], len(row.palette.backgrounds), 0)
-    ]
+    ].tolist()
     titles = format_scores(row.scores[start:stop])
     for offset in np.flatnonzero(row.clipped[start:stop]).tolist():
         titles[offset] += CLIPPED_NOTE
+        heads[offset] = heads[offset].replace(TOKEN_CLASS, f"{TOKEN_CLASS} {CLIPPED_CLASS}", 1)
     texts = layout.texts[start:stop]
     parts: list[str] = [""] * (3 * len(texts))
-    parts[0::3] = heads.tolist()
+    parts[0::3] = heads
     parts[1::3] = titles
     parts[2::3] = map(layout.closings.__getitem__, texts)
     for index, note in _within(layout.notes, start, stop):
@@ -179,32 +221,31 @@ def _within(sparse: dict[int, T], start: int, stop: int) -> Iterator[tuple[int, 
 
 
 @cache
-def _span_openings(palette: Palette) -> np.ndarray:
-    """A token span's opening up to its title's value, for each palette entry: first
-    as is, then with the space that separates words before it."""
-    openings = [
-        f'<span class="{TOKEN_CLASS}" style="background-color: {background}; color: {foreground}" title="'
-        for background, foreground in zip(palette.backgrounds, palette.foregrounds, strict=True)
-    ]
+def _span_openings(size: int) -> np.ndarray:
+    """A token span's opening up to its title's value, for each of ``size`` palette
+    entries: first as is, then with the space that separates words before it."""
+    openings = [f'<span class="{TOKEN_CLASS} {ENTRY_PREFIX}{index}" title="' for index in range(size)]
     return np.array(openings + [" " + opening for opening in openings], dtype=object)
 
 
 def _legend_div(legend: Legend) -> str:
-    """A CSS gradient bar between the bounds, then the centre and the colormap's name."""
-    gradient = ", ".join(legend.stops)
+    """A gradient bar between the bounds (its colours from the figure's rules: the dark
+    variant's on dark pages, which the name then says), then the centre, the colormap's
+    name and the legend's notes (why the range reaches past the scores, the scheme found)."""
     scale = legend.scale
     description = (
         f"colour scale {escape_text(legend.cmap)} from {format_bound(scale.vmin)} to {format_bound(scale.vmax)}"
     )
     centre = f", centre {format_bound(scale.center)}" if scale.center is not None else ""
-    note = f", {escape_text(legend.note)}" if legend.note else ""
+    notes = "".join(f", {escape_text(note)}" for note in legend.notes)
+    dark = f"dark: {escape_text(legend.dark_cmap)}" if legend.dark_cmap else "dark variant"
     return (
         '<div class="attnviz-legend">'
         f'<span class="attnviz-legend-label">{format_bound(scale.vmin)}</span> '
         f'<span class="attnviz-legend-bar" role="img" aria-label="{description}{centre}" '
-        'style="display: inline-block; width: 12em; height: 0.9em; vertical-align: middle; '
-        f'background: linear-gradient(to right, {gradient})"></span> '
+        'style="display: inline-block; width: 12em; height: 0.9em; vertical-align: middle"></span> '
         f'<span class="attnviz-legend-label">{format_bound(scale.vmax)}</span> '
-        f'<span class="attnviz-legend-name">({escape_text(legend.cmap)}{centre}{note})</span>'
+        f'<span class="attnviz-legend-name">({escape_text(legend.cmap)}'
+        f'<span class="attnviz-dark-only">, {dark}</span>{centre}{notes})</span>'
         "</div>"
     )

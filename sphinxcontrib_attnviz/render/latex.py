@@ -93,7 +93,7 @@ def _legend(legend: Legend, writer: LatexWriter) -> str:
     scale = legend.scale
     bar = "".join(f"\\colorbox[HTML]{{{_colour(stop)}}}{{\\strut\\hspace{{0.6em}}}}" for stop in legend.stops)
     centre = f", centre {writer.text(format_bound(scale.center))}" if scale.center is not None else ""
-    note = f", {writer.text(legend.note)}" if legend.note else ""
+    note = "".join(f", {writer.text(note)}" for note in legend.notes)
     return (
         f"\\noindent{{\\small {writer.text(format_bound(scale.vmin))}\\enspace"
         f"{{\\setlength{{\\fboxsep}}{{0pt}}{bar}}}"

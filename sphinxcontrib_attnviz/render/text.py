@@ -76,7 +76,7 @@ def legend_line(viz: Visualization) -> str:
     """The colour scale in words."""
     scale = viz.scale
     centre = f", centre {format_bound(scale.center)}" if scale.center is not None else ""
-    note = f", {viz.legend.note}" if viz.legend and viz.legend.note else ""
+    note = "".join(f", {note}" for note in viz.legend.notes) if viz.legend else ""
     return f"colour scale: {viz.cmap} from {format_bound(scale.vmin)} to {format_bound(scale.vmax)}{centre}{note}"
 
 

@@ -21,6 +21,7 @@ CONFIG_VALUES: tuple[tuple[str, Any, tuple[type, ...]], ...] = (
     ("attnviz_default_diverging_cmap", DEFAULT_DIVERGING_CMAP, (str,)),
     ("attnviz_default_alpha", DEFAULT_ALPHA, (float, int)),
     ("attnviz_default_legend", False, (bool,)),
+    ("attnviz_dark_cmap", None, (str, type(None))),
     ("attnviz_allow_outside_srcdir", False, (bool,)),
 )
 

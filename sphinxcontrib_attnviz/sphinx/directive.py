@@ -90,6 +90,7 @@ class AttentionViz(SphinxDirective):
             diverging_cmap=config.attnviz_default_diverging_cmap,
             alpha=config.attnviz_default_alpha,
             legend=config.attnviz_default_legend,
+            dark_cmap=config.attnviz_dark_cmap,
         )
 
     def read_data(self) -> TokenScores:

@@ -43,8 +43,18 @@ def make_node(viz: Visualization) -> attention_viz:
 
 
 def visit_html(translator: HTML5Translator, node: attention_viz) -> None:
-    translator.body.append(render_html(node["viz"]))
+    """The fragment, named for assistive technology by its figure's caption, if any."""
+    translator.body.append(render_html(node["viz"], name=caption_text(node)))
     raise nodes.SkipNode
+
+
+def caption_text(node: attention_viz) -> str | None:
+    """The text of the caption of the figure ``node`` sits in (``:caption:``), if any."""
+    if isinstance(node.parent, nodes.figure):
+        for child in node.parent.children:
+            if isinstance(child, nodes.caption):
+                return child.astext()
+    return None
 
 
 def visit_latex(translator: LaTeXTranslator, node: attention_viz) -> None:
