@@ -32,8 +32,9 @@ test: $(VENV)/.test-installed
 bench: $(VENV)/.docs-installed  # several minutes: the full benchmark table (docs/performance.rst)
 	$(BIN)/python benchmarks/bench.py --rst docs/benchmark-results.txt
 
-screenshot: docs $(VENV)/.test-installed  # the README's picture, from the built docs (needs chromium)
+screenshot: docs $(VENV)/.test-installed  # the README's picture and the gallery in furo, light and dark (needs chromium)
 	$(BIN)/python scripts/readme_screenshot.py
+	$(BIN)/python scripts/gallery_screenshots.py
 
 clean:
 	rm -rf $(VENV) docs/_build .pytest_cache .hypothesis
