@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 
@@ -48,13 +49,17 @@ class Legend:
     cmap: str
     scale: ColourScale
     stops: tuple[str, ...]
-    dark_stops: tuple[str, ...]
     #: The colormap dark pages use, when it is not ``cmap``'s dark variant.
     dark_cmap: str | None = None
     #: Said after the colormap's name: the subword scheme, when ``auto`` found it.
     note: str | None = None
     #: Why the range reaches past the scores (the widening by ``alpha``), in words.
     widening: str | None = None
+
+    @property
+    def dark_stops(self) -> tuple[str, ...]:
+        """The bar's colours on dark pages (worked out when an HTML renderer asks)."""
+        return _legend_dark_stops(self.cmap, self.dark_cmap)
 
     @property
     def notes(self) -> tuple[str, ...]:
@@ -71,13 +76,17 @@ class Visualization:
     rows: tuple[ColouredRow, ...]
     cmap: str
     scale: ColourScale
-    #: Entry for entry with each row's palette: the colours on dark pages.
-    dark_palette: colors.Palette
     #: The colormap dark pages use, when it is not ``cmap``'s dark variant.
     dark_cmap: str | None = None
     legend: Legend | None = None
     classes: tuple[str, ...] = ()
     layout: str = "flow"
+
+    @property
+    def dark_palette(self) -> colors.Palette:
+        """Entry for entry with each row's palette: the colours on dark pages (worked out
+        when an HTML renderer asks, once per colormap)."""
+        return colors.dark_palette(self.cmap, self.dark_cmap)
 
 
 def visualize(data: TokenScores, options: VizOptions | None = None) -> Visualization:
@@ -88,7 +97,8 @@ def visualize(data: TokenScores, options: VizOptions | None = None) -> Visualiza
     """
     options = options or VizOptions()
     palette = colors.palette(options.cmap)
-    dark_palette = colors.dark_palette(options.cmap, options.dark_cmap)
+    if options.dark_cmap is not None:
+        colors.colormap(options.dark_cmap)  # an unknown name is an error here, whatever the output
     if options.rows is not None:
         data = data.select_rows(options.rows)
     matrix = np.array([row.scores for row in data.rows], dtype=np.float64)
@@ -103,7 +113,6 @@ def visualize(data: TokenScores, options: VizOptions | None = None) -> Visualiza
         ),
         cmap=options.cmap,
         scale=scale,
-        dark_palette=dark_palette,
         dark_cmap=options.dark_cmap,
         legend=_legend(options, scale, ranged, scheme_note(display)) if options.legend else None,
         classes=options.classes,
@@ -159,21 +168,25 @@ def scheme_note(display: TokenDisplay) -> str | None:
 
 
 def _legend(options: VizOptions, scale: ColourScale, ranged: np.ndarray, note: str | None) -> Legend:
-    positions = np.linspace(0.0, 1.0, LEGEND_STOPS)
-    light = colors.rgb_bytes(positions, colors.colormap(options.cmap))
-    if options.dark_cmap is None:
-        dark = colors.dark_variant(light)
-    else:
-        dark = colors.rgb_bytes(positions, colors.colormap(options.dark_cmap))
+    light = colors.rgb_bytes(np.linspace(0.0, 1.0, LEGEND_STOPS), colors.colormap(options.cmap))
     return Legend(
         cmap=options.cmap,
         scale=scale,
         stops=tuple(colors.hex_colors(light)),
-        dark_stops=tuple(colors.hex_colors(dark)),
         dark_cmap=options.dark_cmap,
         note=note,
         widening=widening_note(scale, ranged, options.alpha),
     )
+
+
+@cache
+def _legend_dark_stops(cmap: str, dark_cmap: str | None) -> tuple[str, ...]:
+    positions = np.linspace(0.0, 1.0, LEGEND_STOPS)
+    if dark_cmap is None:
+        dark = colors.dark_variant(colors.rgb_bytes(positions, colors.colormap(cmap)))
+    else:
+        dark = colors.rgb_bytes(positions, colors.colormap(dark_cmap))
+    return tuple(colors.hex_colors(dark))
 
 
 def widening_note(scale: ColourScale, ranged: np.ndarray, alpha: float) -> str | None:
