@@ -17,14 +17,14 @@ DARK_VARIANT = '<span class="attnviz-dark-only">, dark variant</span>'
 ROOTS = Path(__file__).resolve().parent / "roots"
 
 
-#: A palette entry's rule in a figure's <style>: ``.attnviz-p-BuGn .c17{--attnviz-bg:#...;...}``.
+#: A palette entry's rule in a figure's <style>: ``.attnviz-p-BuGn .c17{--av-bg:#...;...}``.
 ENTRY_RULE = re.compile(r"\.attnviz-p-[\w-]+ \.(c\d+)\{([^}]*)\}")
 
 
 @dataclass
 class TokenSpan:
     attrs: dict[str, str]
-    #: The figure's palette entries: class -> custom properties (``--attnviz-bg``, ...).
+    #: The figure's palette entries: class -> custom properties (``--av-bg``, ...).
     entries: dict[str, dict[str, str]]
     text: str = ""
     nested_tags: list[str] = field(default_factory=list)
@@ -37,11 +37,16 @@ class TokenSpan:
         (entry,) = (name for name in self.attrs["class"].split() if name in self.entries)
         values = self.entries[entry]
         return {
-            "background-color": values["--attnviz-bg"],
-            "color": values["--attnviz-fg"],
-            "dark-background-color": values["--attnviz-dark-bg"],
-            "dark-color": values["--attnviz-dark-fg"],
+            "background-color": _long(values["--av-bg"]),
+            "color": _long(values["--av-fg"]),
+            "dark-background-color": _long(values["--av-dark-bg"]),
+            "dark-color": _long(values["--av-dark-fg"]),
         }
+
+
+def _long(colour: str) -> str:
+    """``#rgb`` as ``#rrggbb``."""
+    return "#" + "".join(2 * digit for digit in colour[1:]) if len(colour) == 4 else colour
 
 
 #: Elements that lay tokens out: a word's pieces, plain text between tokens, a line break.

@@ -1,8 +1,9 @@
 """The colour rules an HTML figure carries in its own ``<style>`` element.
 
 Each token names its palette entry by a class (``c17``); the figure's rules give each
-entry used its light and dark colours as custom properties, and a few shared rules pick
-the pair that fits the page. So a token costs a short class, not a full inline style;
+entry used its light and dark colours as custom properties (``--av-bg`` and ``--av-fg``
+the background and text colours on light pages, ``--av-dark-bg`` and ``--av-dark-fg`` on
+dark ones), and a few shared rules pick the pair that fits the page. So a token costs a short class, not a full inline style;
 the fragment shows its light colours (hex for hex the original script's) with no other
 stylesheet (a notebook, an e-mail); and it switches to the dark colours with no script:
 
@@ -43,13 +44,13 @@ ENTRY_PREFIX = "c"
 
 _LIGHT = (
     ".attnviz{print-color-adjust:exact;-webkit-print-color-adjust:exact}"
-    ".attnviz-token{background-color:var(--attnviz-bg);color:var(--attnviz-fg)}"
-    ".attnviz-legend-bar{background:var(--attnviz-bar)}"
+    ".attnviz-token{background-color:var(--av-bg);color:var(--av-fg)}"
+    ".attnviz-legend-bar{background:var(--av-bar)}"
     ".attnviz-dark-only{display:none}"
 )
 _DARK = (
-    "{pages} .attnviz-token{{background-color:var(--attnviz-dark-bg);color:var(--attnviz-dark-fg)}}"
-    "{pages} .attnviz-legend-bar{{background:var(--attnviz-dark-bar)}}"
+    "{pages} .attnviz-token{{background-color:var(--av-dark-bg);color:var(--av-dark-fg)}}"
+    "{pages} .attnviz-legend-bar{{background:var(--av-dark-bar)}}"
     "{pages} .attnviz-dark-only{{display:inline}}"
 )
 #: The rules every figure shares (the same text in each figure's block).
@@ -84,7 +85,7 @@ def style_element(
     rules = _entry_rules(figure_class, light, dark)
     parts = ["<style>", SHARED_RULES, *(rules[index] for index in sorted(set(entries)))]
     if bars is not None:
-        parts.append(f".{figure_class} .attnviz-legend-bar{{--attnviz-bar:{bars[0]};--attnviz-dark-bar:{bars[1]}}}")
+        parts.append(f".{figure_class} .attnviz-legend-bar{{--av-bar:{bars[0]};--av-dark-bar:{bars[1]}}}")
     parts.append("</style>")
     return "".join(parts)
 
@@ -93,12 +94,19 @@ def style_element(
 def _entry_rules(figure_class: str, light: Palette, dark: Palette) -> tuple[str, ...]:
     """One rule per palette entry: its colours as custom properties."""
     return tuple(
-        f".{figure_class} .{ENTRY_PREFIX}{index}{{--attnviz-bg:{background};--attnviz-fg:{foreground};"
-        f"--attnviz-dark-bg:{dark_background};--attnviz-dark-fg:{dark_foreground}}}"
+        f".{figure_class} .{ENTRY_PREFIX}{index}{{--av-bg:{background};--av-fg:{_short(foreground)};"
+        f"--av-dark-bg:{dark_background};--av-dark-fg:{_short(dark_foreground)}}}"
         for index, (background, foreground, dark_background, dark_foreground) in enumerate(
             zip(light.backgrounds, light.foregrounds, dark.backgrounds, dark.foregrounds, strict=True)
         )
     )
+
+
+def _short(colour: str) -> str:
+    """``#rrggbb`` as ``#rgb`` where that says the same (black and white text)."""
+    if colour[1] == colour[2] and colour[3] == colour[4] and colour[5] == colour[6]:
+        return "#" + colour[1] + colour[3] + colour[5]
+    return colour
 
 
 def gradient(stops: Iterable[str]) -> str:
