@@ -65,7 +65,7 @@ def build_parser() -> OneLineErrorParser:
     layout.add_argument("--legend", action="store_true", help="add a colour bar")
     layout.add_argument("--subwords", choices=SUBWORD_SCHEMES, help="join subword pieces into words")
     layout.add_argument(
-        "--layout", choices=LAYOUTS, help="flow: rows wrap; aligned: one line per row (default: aligned for several rows)"
+        "--layout", choices=LAYOUTS, help="flow: rows wrap; aligned: a line per row (default for several rows)"
     )
     layout.add_argument("--rows", help="comma-separated row names to show, in order")
     layout.add_argument("--class", dest="classes", help="extra classes on the root element")

@@ -3,9 +3,10 @@
 Each token names its palette entry by a class (``c17``); the figure's rules give each
 entry used its light and dark colours as custom properties (``--av-bg`` and ``--av-fg``
 the background and text colours on light pages, ``--av-dark-bg`` and ``--av-dark-fg`` on
-dark ones), and a few shared rules pick the pair that fits the page. So a token costs a short class, not a full inline style;
-the fragment shows its light colours (hex for hex the original script's) with no other
-stylesheet (a notebook, an e-mail); and it switches to the dark colours with no script:
+dark ones), and a few shared rules pick the pair that fits the page. So a token costs a
+short class, not a full inline style; the fragment shows its light colours (hex for hex
+the original script's) with no other stylesheet (a notebook, an e-mail); and it switches
+to the dark colours with no script:
 
 - on the theme toggles: pydata-sphinx-theme and sphinx-book-theme
   (``html[data-theme="dark"]``), furo (``body[data-theme="dark"]``), MkDocs Material
