@@ -365,7 +365,7 @@ def browser_comparison(count: int, ours: PageFigures, plain: PageFigures) -> lis
     rows.append(
         row("JS heap used", f"{ours.js_heap:.1f} MiB", f"{plain.js_heap:.1f} MiB", ours.js_heap / plain.js_heap)
     )
-    rows.append(row("DOM nodes", f"{ours.dom_nodes:,}", f"{plain.dom_nodes:,}", ours.dom_nodes / plain.dom_nodes))
+    rows.append(row("DOM elements", f"{ours.elements:,}", f"{plain.elements:,}", ours.elements / plain.elements))
     return rows
 
 

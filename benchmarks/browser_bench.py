@@ -10,9 +10,10 @@ of the runs is kept. Chromium is Debian's, launched by ``scripts/browser.py`` (n
   frames after the load event, i.e. once the page's first frame after loading is drawn;
 * relayout: the forced synchronous layout after the page narrows from 1280 to 800 px,
   timed inside the page;
-* memory: the renderer process's resident memory (``VmRSS``, and ``RssAnon + VmSwap``,
-  what Chrome's task manager calls its memory footprint), the JavaScript heap in use and
-  the DOM node count (the DevTools protocol's ``Performance.getMetrics``).
+* memory, after a garbage collection: the renderer process's resident memory (``VmRSS``,
+  and ``RssAnon + VmSwap``, what Chrome's task manager calls its memory footprint), the
+  JavaScript heap in use (the DevTools protocol's ``Performance.getMetrics``) and the
+  number of elements in the document.
 """
 
 from __future__ import annotations
@@ -75,8 +76,8 @@ class PageFigures:
     """The renderer's own memory (``RssAnon + VmSwap``), MiB (None where it could not be read)."""
     js_heap: float
     """The JavaScript heap in use, MiB."""
-    dom_nodes: int
-    """DOM nodes in the renderer."""
+    elements: int
+    """Elements in the document."""
 
 
 def plain_page(tokens: Sequence[str]) -> str:
@@ -120,7 +121,8 @@ def measure_pages(pages: Mapping[str, str], repeats: int) -> dict[str, PageFigur
 
 
 def measure_once(browser: Any, url: str) -> PageFigures:
-    """One load of ``url`` in a fresh browser context: its time, memory, then its relayout."""
+    """One load of ``url`` in a fresh browser context: its time, its memory after a garbage
+    collection, then its relayout."""
     context = browser.new_context(viewport=WIDE)
     try:
         context.add_init_script(MARK_FIRST_FRAME)
@@ -128,12 +130,14 @@ def measure_once(browser: Any, url: str) -> PageFigures:
         page.goto(url, wait_until="load", timeout=TIMEOUT_MS)
         page.wait_for_function("window.attnvizFirstFrame !== undefined", timeout=TIMEOUT_MS)
         load = page.evaluate("window.attnvizFirstFrame") / 1000
-        memory = process_memory(renderer_pid(browser, page))
-        js_heap, dom_nodes = heap_and_nodes(context, page)
+        pid = renderer_pid(browser, page)
+        js_heap = js_heap_after_garbage_collection(context, page)
+        rss, private = process_memory(pid)
+        elements = page.evaluate("document.getElementsByTagName('*').length")
         relayout = page.evaluate(RELAYOUT, NARROW_WIDTH)
         if relayout["before"] == relayout["after"]:
             raise RuntimeError(f"narrowing the page to {NARROW_WIDTH} px did not change its body's width: {url}")
-        return PageFigures(load, relayout["elapsed"] / 1000, *memory, js_heap, dom_nodes)
+        return PageFigures(load, relayout["elapsed"] / 1000, rss, private, js_heap, elements)
     finally:
         context.close()
 
@@ -167,8 +171,8 @@ def process_memory(pid: int | None) -> tuple[float | None, float | None]:
     return fields["VmRSS"], fields.get("RssAnon", 0.0) + fields.get("VmSwap", 0.0)
 
 
-def heap_and_nodes(context: Any, page: Any) -> tuple[float, int]:
-    """The page's JavaScript heap in use (MiB, after a garbage collection) and its DOM node count."""
+def js_heap_after_garbage_collection(context: Any, page: Any) -> float:
+    """Collects the page's garbage (the JavaScript heap's and the DOM's), then its JavaScript heap in use, MiB."""
     session = context.new_cdp_session(page)
     try:
         session.send("HeapProfiler.collectGarbage")
@@ -176,7 +180,7 @@ def heap_and_nodes(context: Any, page: Any) -> tuple[float, int]:
         metrics = {metric["name"]: metric["value"] for metric in session.send("Performance.getMetrics")["metrics"]}
     finally:
         session.detach()
-    return metrics["JSHeapUsedSize"] / MIB, int(metrics["Nodes"])
+    return metrics["JSHeapUsedSize"] / MIB
 
 
 def best(runs: Sequence[PageFigures]) -> PageFigures:
@@ -192,5 +196,5 @@ def best(runs: Sequence[PageFigures]) -> PageFigures:
         rss=least([run.rss for run in runs]),
         private=least([run.private for run in runs]),
         js_heap=min(run.js_heap for run in runs),
-        dom_nodes=min(run.dom_nodes for run in runs),
+        elements=min(run.elements for run in runs),
     )
