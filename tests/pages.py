@@ -32,8 +32,11 @@ class TokenSpan:
     @property
     def style(self) -> dict[str, str]:
         """The token's colours as the figure's rules give them, e.g. ``{"background-color":
-        "#c4e9e1", "color": "#000000", "dark-background-color": ..., "dark-color": ...}``."""
-        assert "style" not in self.attrs  # colours come from the figure's rules, never inline
+        "#c4e9e1", "color": "#000000", "dark-background-color": ..., "dark-color": ...}``;
+        or, where it has one (EPUB), its inline style (light colours only)."""
+        if "style" in self.attrs:
+            pairs = (item.split(":", 1) for item in self.attrs["style"].split(";") if item.strip())
+            return {key.strip(): value.strip() for key, value in pairs}
         (entry,) = (name for name in self.attrs["class"].split() if name in self.entries)
         values = self.entries[entry]
         return {

@@ -14,6 +14,7 @@ from test_pdf import latex_tools  # noqa: F401 (the fixture skips without TeX)
 from test_sphinx_builders import read_written
 
 from pages import ROOTS, figures
+from sphinxcontrib_attnviz import colors
 
 SOURCE = ROOTS / "test-tokenizers"
 #: Each figure of the page as shown: tokens, the text between them, line breaks.
@@ -62,7 +63,15 @@ def test_epub_xhtml_is_well_formed(tmp_path: Path) -> None:
     assert build("epub", tmp_path) == ""
     [page] = (tmp_path / "epub").glob("index.xhtml")
     ET.parse(page)  # raises on a control character or anything else XML does not allow
-    assert [figure.shown[0].strip() for figure in figures(page.read_text(encoding="utf-8"))] == SHOWN
+    found = figures(page.read_text(encoding="utf-8"))
+    assert [figure.shown[0].strip() for figure in found] == SHOWN
+    # XHTML allows no <style> in the body: each token carries its (light) colours inline
+    assert [figure.css for figure in found] == [""] * len(found)
+    palette = colors.palette("BuGn")
+    for figure in found:
+        for span in figure.spans:
+            entry = int(next(name for name in span.attrs["class"].split() if name[1:].isdigit())[1:])
+            assert span.style == {"background-color": palette.backgrounds[entry], "color": palette.foregrounds[entry]}
 
 
 @pytest.mark.parametrize(

@@ -26,6 +26,7 @@ from typing import TypeVar
 
 import numpy as np
 
+from ..colors import Palette
 from ..display import NEEDS_STAND_IN, TokenDisplay, plain
 from ..visualization import ColouredRow, Legend, Visualization, scheme_note
 from . import format_bound, format_scores
@@ -63,13 +64,21 @@ CLIPPED_NOTE = " (outside the colour range: clipped)"
 DEFAULT_NAME = "Token scores"
 
 
-def render_html(viz: Visualization, classes: Iterable[str] = (), name: str | None = None) -> str:
+def render_html(
+    viz: Visualization, classes: Iterable[str] = (), name: str | None = None, inline_colours: bool = False
+) -> str:
     """The fragment for ``viz``; ``classes`` are added to the root element's; ``name`` is
-    the figure's accessible name (its caption's text; "Token scores" when None)."""
-    return "".join(iter_html(viz, classes, name))
+    the figure's accessible name (its caption's text; "Token scores" when None).
+
+    ``inline_colours``: each token's light colours in its own ``style`` attribute and no
+    ``<style>`` element, for XHTML that allows none in the body (EPUB); no dark colours.
+    """
+    return "".join(iter_html(viz, classes, name, inline_colours))
 
 
-def iter_html(viz: Visualization, classes: Iterable[str] = (), name: str | None = None) -> Iterator[str]:
+def iter_html(
+    viz: Visualization, classes: Iterable[str] = (), name: str | None = None, inline_colours: bool = False
+) -> Iterator[str]:
     """The fragment in pieces of at most CHUNK tokens, to write a long text without
     holding the whole page in memory."""
     figure_class = palette_class(viz.cmap, viz.dark_cmap)
@@ -78,9 +87,10 @@ def iter_html(viz: Visualization, classes: Iterable[str] = (), name: str | None 
     note = scheme_note(display)
     title = f' title="{escape_text(note)}"' if note else ""
     yield f'<div class="{class_attribute}" role="figure" aria-label="{escape_text(name or DEFAULT_NAME)}"{title}>'
-    entries = set().union(*(np.unique(row.colour_index).tolist() for row in viz.rows))
-    bars = (gradient(viz.legend.stops), gradient(viz.legend.dark_stops)) if viz.legend else None
-    yield style_element(figure_class, viz.rows[0].palette, viz.dark_palette, entries, bars)
+    if not inline_colours:
+        entries = set().union(*(np.unique(row.colour_index).tolist() for row in viz.rows))
+        bars = (gradient(viz.legend.stops), gradient(viz.legend.dark_stops)) if viz.legend else None
+        yield style_element(figure_class, viz.rows[0].palette, viz.dark_palette, entries, bars)
     yield '<div class="attnviz-rows" tabindex="0">'
     layout = Layout.of(display)
     pieces = _pieces(display, chunked=viz.layout == "flow" and len(display) > CHUNKED_ROW)
@@ -95,13 +105,13 @@ def iter_html(viz: Visualization, classes: Iterable[str] = (), name: str | None 
             )
         for start, stop, opens, closes in pieces:
             yield '<span class="attnviz-chunk">' if opens else ""
-            yield token_spans(row, layout, start, stop)
+            yield token_spans(row, layout, start, stop, inline_colours)
             yield "</span>" if closes else ""
         yield layout.tail
         yield "</span></div>"
     yield "</div>"
     if viz.legend:
-        yield _legend_div(viz.legend)
+        yield _legend_div(viz.legend, inline_colours)
     yield "</div>"
 
 
@@ -178,15 +188,18 @@ def _gap_html(gap: str) -> str:
     return '<span class="attnviz-gap">' + escape_text(gap).replace("\n", LINE_BREAK) + "</span>"
 
 
-def token_spans(row: ColouredRow, layout: Layout, start: int = 0, stop: int | None = None) -> str:
-    """The spans of tokens ``start`` to ``stop`` with what the layout puts around them.
+def token_spans(
+    row: ColouredRow, layout: Layout, start: int = 0, stop: int | None = None, inline_colours: bool = False
+) -> str:
+    """The spans of tokens ``start`` to ``stop`` with what the layout puts around them
+    (``inline_colours``: see :func:`render_html`).
 
     Built column by column, so that a long text costs little more than one string per
     token: span openings come from a table per palette entry (with and without the space
     before), the scores are formatted as one array, and each distinct token is escaped once.
     """
     stop = layout.size if stop is None else min(stop, layout.size)
-    openings = _span_openings(len(row.palette.backgrounds))
+    openings = _span_openings(row.palette if inline_colours else len(row.palette.backgrounds))
     heads = openings[
         row.colour_index[start:stop] + np.where(layout.spaced[start:stop], len(row.palette.backgrounds), 0)
     ].tolist()
@@ -221,14 +234,24 @@ def _within(sparse: dict[int, T], start: int, stop: int) -> Iterator[tuple[int, 
 
 
 @cache
-def _span_openings(size: int) -> np.ndarray:
-    """A token span's opening up to its title's value, for each of ``size`` palette
-    entries: first as is, then with the space that separates words before it."""
-    openings = [f'<span class="{TOKEN_CLASS} {ENTRY_PREFIX}{index}" title="' for index in range(size)]
+def _span_openings(entries: int | Palette) -> np.ndarray:
+    """A token span's opening up to its title's value, for each palette entry: first as
+    is, then with the space that separates words before it. Given the number of entries,
+    the entry's class; given the palette itself, its colours as an inline style too."""
+    if isinstance(entries, int):
+        styles = [""] * entries
+    else:
+        styles = [
+            f' style="background-color: {background}; color: {foreground}"'
+            for background, foreground in zip(entries.backgrounds, entries.foregrounds, strict=True)
+        ]
+    openings = [
+        f'<span class="{TOKEN_CLASS} {ENTRY_PREFIX}{index}"{style} title="' for index, style in enumerate(styles)
+    ]
     return np.array(openings + [" " + opening for opening in openings], dtype=object)
 
 
-def _legend_div(legend: Legend) -> str:
+def _legend_div(legend: Legend, inline_colours: bool = False) -> str:
     """A gradient bar between the bounds (its colours from the figure's rules: the dark
     variant's on dark pages, which the name then says), then the centre, the colormap's
     name and the legend's notes (why the range reaches past the scores, the scheme found)."""
@@ -243,7 +266,8 @@ def _legend_div(legend: Legend) -> str:
         '<div class="attnviz-legend">'
         f'<span class="attnviz-legend-label">{format_bound(scale.vmin)}</span> '
         f'<span class="attnviz-legend-bar" role="img" aria-label="{description}{centre}" '
-        'style="display: inline-block; width: 12em; height: 0.9em; vertical-align: middle"></span> '
+        'style="display: inline-block; width: 12em; height: 0.9em; vertical-align: middle'
+        f'{f"; background: {gradient(legend.stops)}" if inline_colours else ""}"></span> '
         f'<span class="attnviz-legend-label">{format_bound(scale.vmax)}</span> '
         f'<span class="attnviz-legend-name">({escape_text(legend.cmap)}'
         f'<span class="attnviz-dark-only">, {dark}</span>{centre}{notes})</span>'

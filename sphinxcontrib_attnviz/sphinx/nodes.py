@@ -43,8 +43,10 @@ def make_node(viz: Visualization) -> attention_viz:
 
 
 def visit_html(translator: HTML5Translator, node: attention_viz) -> None:
-    """The fragment, named for assistive technology by its figure's caption, if any."""
-    translator.body.append(render_html(node["viz"], name=caption_text(node)))
+    """The fragment, named for assistive technology by its figure's caption, if any;
+    for EPUB, whose XHTML allows no ``<style>`` in the body, with inline colours."""
+    epub = translator.builder.name.startswith("epub")
+    translator.body.append(render_html(node["viz"], name=caption_text(node), inline_colours=epub))
     raise nodes.SkipNode
 
 
