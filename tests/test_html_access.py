@@ -14,6 +14,7 @@ from sphinxcontrib_attnviz.errors import OptionError
 from sphinxcontrib_attnviz.options import parse_options
 from sphinxcontrib_attnviz.render.css import DARK_PAGES, FOLLOWING_PAGES, palette_class
 from sphinxcontrib_attnviz.render.html import CHUNKED_ROW, SCREEN_CHUNK
+from sphinxcontrib_attnviz.render.latex import render_latex
 from sphinxcontrib_attnviz.render.text import render_text
 from sphinxcontrib_attnviz.visualization import visualize_lists
 
@@ -93,6 +94,11 @@ def test_layout_defaults_to_aligned_for_several_rows_and_can_be_chosen() -> None
     assert "attnviz-aligned" in classes(["a"], [1.0], layout="aligned")
     with pytest.raises(OptionError, match="layout must be one of flow, aligned, not 'grid'"):
         parse_options({"layout": "grid"})
+
+
+def test_clipped_scores_are_underlined_in_latex() -> None:
+    latex = render_latex(visualize_lists(["a", "b", "c"], [-1.0, 0.5, 2.0], vmin=0, vmax=1))
+    assert latex.count("\\underline{") == 2 and "\\underline{b}" not in latex
 
 
 def test_clipped_scores_are_marked_by_class_and_words() -> None:

@@ -1,4 +1,5 @@
 """LaTeX: each token a ``\\colorbox`` with its text colour set, row labels, a legend.
+A token whose score lies outside the colour range (clipped) is underlined.
 
 Needs only ``xcolor`` (which ``sphinx.sty`` loads). Tokens show their display text
 (:mod:`..display`). Lines may break between words, never inside one: the pieces of one
@@ -60,6 +61,7 @@ def token_boxes(display: TokenDisplay, row: ColouredRow, writer: LatexWriter) ->
     """The row's tokens as coloured boxes; a space (a possible line break) between words."""
     joined = display.joined.tolist()
     firsts, lasts = (edges.tolist() for edges in display.word_edges)
+    clipped = row.clipped.tolist()
     parts = []
     for index, (separator, text, background, foreground) in enumerate(
         zip(display.separators(), display.texts, row.backgrounds, row.foregrounds, strict=True)
@@ -67,6 +69,8 @@ def token_boxes(display: TokenDisplay, row: ColouredRow, writer: LatexWriter) ->
         left = _INNER_EDGE if joined[index] else ""
         right = _INNER_EDGE if (firsts[index] or joined[index]) and not lasts[index] else ""
         shown = writer.text(text.removesuffix("\n"))
+        if clipped[index]:  # outside the colour range: underlined in the text colour
+            shown = f"\\underline{{{shown}}}"
         parts.append(
             _source_separator(index, separator, writer)
             + ("\\mbox{" if firsts[index] else "")
