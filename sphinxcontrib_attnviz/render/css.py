@@ -11,7 +11,7 @@ to the dark colours with no script:
 - on the theme toggles: pydata-sphinx-theme and sphinx-book-theme
   (``html[data-theme="dark"]``), furo (``body[data-theme="dark"]``), MkDocs Material
   (``[data-md-color-scheme="slate"]``), JupyterLab (``body[data-jp-theme-light="false"]``),
-  or an ancestor of class ``attnviz-dark``;
+  VS Code's notebooks (``body.vscode-dark``), or an ancestor of class ``attnviz-dark``;
 - with the reader's ``prefers-color-scheme: dark`` where the page follows it: furo's
   default (``body[data-theme="auto"]``) or an ancestor of class ``attnviz-auto`` (the
   command line's page has it).
@@ -36,6 +36,7 @@ DARK_PAGES = (
     'body[data-theme="dark"]',
     '[data-md-color-scheme="slate"]',
     'body[data-jp-theme-light="false"]',
+    "body.vscode-dark",
     ".attnviz-dark",
 )
 #: Ancestors of pages that follow the reader's ``prefers-color-scheme``.
