@@ -16,6 +16,7 @@ from typing import Any
 from .arrays import as_float_array
 from .data import TokenScores
 from .errors import DataError
+from .pages import stylesheet
 from .render.html import render_html as html_fragment
 from .render.latex import latex_fragment, unsupported_message
 from .render.text import render_text
@@ -81,7 +82,9 @@ class AttentionViz:
         self.visualization = visualize(data, options_from_keywords(options))
 
     def _repr_html_(self) -> str:
-        return self.to_html()
+        """The fragment with the package's stylesheet before it (a notebook has no other
+        way to get the layout: aligned rows, clipped marks, scores on focus)."""
+        return f"<style>{stylesheet()}</style>{self.to_html()}"
 
     def to_html(self) -> str:
         """The HTML fragment (a ``div.attnviz``), as the Sphinx directive writes it."""

@@ -76,6 +76,16 @@ def dark_palette(name: str, dark_name: str | None = None) -> Palette:
     return _palette_of(rgb_bytes(middles, colormap(dark_name)))
 
 
+@cache
+def dark_stops(count: int, name: str, dark_name: str | None = None) -> tuple[str, ...]:
+    """``count`` hex colours evenly spaced from 0 to 1 (a legend's gradient) for dark
+    pages: ``name``'s dark variant, or ``dark_name`` as it is."""
+    positions = np.linspace(0.0, 1.0, count)
+    if dark_name is None:
+        return tuple(hex_colors(dark_variant(rgb_bytes(positions, colormap(name)))))
+    return tuple(hex_colors(rgb_bytes(positions, colormap(dark_name))))
+
+
 def table_rgb(name: str) -> np.ndarray:
     """An (N, 3) uint8 array: the colormap's lookup table, entry by entry."""
     cmap = colormap(name)
@@ -87,23 +97,32 @@ def _palette_of(rgb: np.ndarray) -> Palette:
 
 
 def dark_variant(rgb: np.ndarray) -> np.ndarray:
-    """Colours for a dark page: each colour's lightness inverted in OKLab, hue and chroma kept.
+    """Colours for a dark page, from a colormap's colours ``rgb`` (an (N, 3) uint8 array of
+    sRGB colours, in order from the lowest score's to the highest's); returns the same shape.
 
-    ``rgb`` is an (N, 3) uint8 array of sRGB colours. Each colour's OKLab lightness ``L``
-    (Ottosson, "A perceptual color space for image processing", 2020) becomes
-    ``D + (1 - L) * (1 - D)`` with ``D`` = :data:`DARK_PAGE_LIGHTNESS`: the lightest colour
-    of a light colormap (its low end, for the sequential ones) comes out about as dark as a
-    dark theme's page and the darkest comes out light, so the emphasis stays where it is;
-    ``a`` and ``b`` (hue and chroma) are kept, so the hues keep their order. Colours outside
-    sRGB are brought in by coloraide's gamut mapping (CSS Color 4's, keeping lightness
-    and hue). Returns an (N, 3) uint8 array.
+    A colormap that already goes from dark to light (viridis, magma, ``Greys_r``: its middle
+    lighter than its low end, its high end lighter still) suits a dark page as it is: low scores
+    fade into it, high ones stand out; it is returned unchanged. In any other (light to
+    dark like BuGn, or diverging with a light centre like RdBu), each colour's OKLab
+    lightness ``L`` (Ottosson, "A perceptual color space for image processing", 2020)
+    becomes ``D + (1 - L) * (1 - D)`` with ``D`` = :data:`DARK_PAGE_LIGHTNESS`: its lightest
+    colours, the least emphasis, come out about as dark as a dark theme's page, its darkest
+    come out light, so the emphasis stays where it is; ``a`` and ``b`` (hue and chroma) are
+    kept, so the hues keep their order. Colours outside sRGB are brought in by coloraide's
+    gamut mapping (keeping lightness and hue).
     """
     from coloraide import Color
 
+    oklab = [
+        Color("srgb", [red / 255, green / 255, blue / 255]).convert("oklab").coords()
+        for red, green, blue in rgb.tolist()
+    ]
+    lightness = [coords[0] for coords in oklab]
+    if lightness[0] < lightness[len(lightness) // 2] < lightness[-1]:
+        return rgb.copy()
     out = np.empty_like(rgb)
-    for index, (red, green, blue) in enumerate(rgb.tolist()):
-        lightness, a, b = Color("srgb", [red / 255, green / 255, blue / 255]).convert("oklab").coords()
-        inverted = DARK_PAGE_LIGHTNESS + (1 - lightness) * (1 - DARK_PAGE_LIGHTNESS)
+    for index, (light, a, b) in enumerate(oklab):
+        inverted = DARK_PAGE_LIGHTNESS + (1 - light) * (1 - DARK_PAGE_LIGHTNESS)
         srgb = Color("oklab", [inverted, a, b]).convert("srgb").fit(method="minde-chroma")
         out[index] = np.round(np.clip(srgb.coords(), 0.0, 1.0) * 255)
     return out

@@ -49,6 +49,7 @@ class AttentionVizConfig(base.Config):
     alpha = c.Type((int, float), default=DEFAULT_ALPHA)
     legend = c.Type(bool, default=False)
     dark_cmap = c.Optional(c.Type(str))
+    dark_diverging_cmap = c.Optional(c.Type(str))
     allow_outside_docs_dir = c.Type(bool, default=False)
 
 
@@ -138,6 +139,7 @@ class AttentionVizPlugin(BasePlugin[AttentionVizConfig]):
             alpha=float(self.config.alpha),
             legend=self.config.legend,
             dark_cmap=self.config.dark_cmap,
+            dark_diverging_cmap=self.config.dark_diverging_cmap,
         )
 
     def resolve(self, name: str, page: Page, config: MkDocsConfig) -> tuple[str, Path]:

@@ -28,7 +28,10 @@ class Defaults:
     diverging_cmap: str = DEFAULT_DIVERGING_CMAP
     alpha: float = DEFAULT_ALPHA
     legend: bool = False
+    #: The colormaps on dark pages of figures that use ``cmap`` or ``diverging_cmap`` (no
+    #: ``:cmap:`` of their own); None: that colormap's dark variant.
     dark_cmap: str | None = None
+    dark_diverging_cmap: str | None = None
 
 
 #: How rows are laid out: ``flow`` wraps each row at the page's width (wrapped lines start
@@ -93,7 +96,7 @@ def parse_options(raw: Mapping[str, str | float | bool | None], defaults: Defaul
     scale_ignore = frozenset(_comma_list(raw, "scale-ignore"))
     return VizOptions(
         cmap=_cmap(raw, defaults, centred=center is not None),
-        dark_cmap=_name(raw, "dark-cmap") if "dark-cmap" in raw else defaults.dark_cmap,
+        dark_cmap=_dark_cmap(raw, defaults, centred=center is not None),
         alpha=parse_alpha(raw["alpha"]) if "alpha" in raw else defaults.alpha,
         vmin=vmin,
         vmax=vmax,
@@ -103,7 +106,7 @@ def parse_options(raw: Mapping[str, str | float | bool | None], defaults: Defaul
         scale_ignore=scale_ignore,
         rows=tuple(_comma_list(raw, "rows")) if "rows" in raw else None,
         classes=tuple(str(raw.get("class") or "").split()),
-        layout=_choice(raw, "layout", LAYOUTS) if "layout" in raw else None,
+        layout=_choice(raw, "layout", LAYOUTS) if str(raw.get("layout") or "").strip() else None,
     )
 
 
@@ -134,6 +137,16 @@ def _cmap(raw: Mapping[str, object], defaults: Defaults, centred: bool) -> str:
     if "cmap" in raw:
         return _name(raw, "cmap")
     return defaults.diverging_cmap if centred else defaults.cmap
+
+
+def _dark_cmap(raw: Mapping[str, object], defaults: Defaults, centred: bool) -> str | None:
+    """``dark-cmap`` if given; else the project's dark default for figures on its default
+    colormap; None (the colormap's dark variant) for figures that chose their own."""
+    if "dark-cmap" in raw:
+        return _name(raw, "dark-cmap")
+    if "cmap" in raw:
+        return None
+    return defaults.dark_diverging_cmap if centred else defaults.dark_cmap
 
 
 def _name(raw: Mapping[str, object], option: str) -> str:

@@ -30,6 +30,9 @@ class ColourScale:
     vmin: float
     vmax: float
     center: float | None = None
+    #: How far the range reaches past the scores (at each end; centred: past the score
+    #: farthest from the centre), in score units: the widening by ``alpha``; 0 when fixed.
+    widening: float = 0.0
 
     def positions(self, scores: np.ndarray) -> np.ndarray:
         """Unclipped positions of ``scores``. Off-centre: exactly as
@@ -60,14 +63,15 @@ def choose_scale(scores: np.ndarray, options: VizOptions) -> ColourScale:
 def widened_range(scores: np.ndarray, alpha: float) -> ColourScale:
     """The original's range: min and max pushed apart by ``|mean| * alpha``."""
     offset = abs(float(np.mean(scores))) * alpha
-    return _finite(ColourScale(float(scores.min()) - offset, float(scores.max()) + offset), scores, alpha)
+    return _finite(ColourScale(float(scores.min()) - offset, float(scores.max()) + offset, None, offset), scores, alpha)
 
 
 def centred_range(scores: np.ndarray, center: float, alpha: float) -> ColourScale:
     """The symmetric range around ``center`` described in the module docstring."""
     distance = np.abs(scores - center)
-    half_width = float(distance.max()) + alpha * float(distance.mean())
-    return _finite(ColourScale(center - half_width, center + half_width, center), scores, alpha)
+    widening = alpha * float(distance.mean())
+    half_width = float(distance.max()) + widening
+    return _finite(ColourScale(center - half_width, center + half_width, center, widening), scores, alpha)
 
 
 def _finite(scale: ColourScale, scores: np.ndarray, alpha: float) -> ColourScale:

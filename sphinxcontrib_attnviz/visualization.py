@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
 
 import numpy as np
 
@@ -13,7 +12,6 @@ from .data import TokenScores
 from .display import TokenDisplay, display_offsets, display_tokens, inline
 from .errors import OptionError
 from .options import VizOptions, parse_options
-from .render import format_bound
 from .scale import ColourScale, choose_scale
 
 #: How many colours of the colormap a legend's gradient samples.
@@ -51,20 +49,16 @@ class Legend:
     stops: tuple[str, ...]
     #: The colormap dark pages use, when it is not ``cmap``'s dark variant.
     dark_cmap: str | None = None
-    #: Said after the colormap's name: the subword scheme, when ``auto`` found it.
-    note: str | None = None
-    #: Why the range reaches past the scores (the widening by ``alpha``), in words.
-    widening: str | None = None
+    #: The subword scheme, when ``auto`` found it (said after the colormap's name).
+    scheme_note: str | None = None
+    #: The lowest and highest of the scores that set the range (to say how far it reaches past them).
+    score_range: tuple[float, float] = (0.0, 0.0)
+    alpha: float = 0.0
 
     @property
     def dark_stops(self) -> tuple[str, ...]:
         """The bar's colours on dark pages (worked out when an HTML renderer asks)."""
-        return _legend_dark_stops(self.cmap, self.dark_cmap)
-
-    @property
-    def notes(self) -> tuple[str, ...]:
-        """What the legend says after the colormap's name and centre."""
-        return tuple(note for note in (self.widening, self.note) if note)
+        return colors.dark_stops(LEGEND_STOPS, self.cmap, self.dark_cmap)
 
 
 @dataclass(frozen=True)
@@ -130,7 +124,7 @@ def visualize_lists(
 
 def options_from_keywords(options: Mapping[str, str | float | bool]) -> VizOptions:
     """Options given as Python keywords (``scale_ignore="[CLS]"``), parsed as the directive's."""
-    return parse_options({name.replace("_", "-"): value for name, value in options.items()})
+    return parse_options({name.replace("_", "-"): value for name, value in options.items() if value is not None})
 
 
 def token_display(data: TokenScores, scheme: str) -> TokenDisplay:
@@ -167,38 +161,14 @@ def scheme_note(display: TokenDisplay) -> str | None:
     return f"subwords: {display.scheme} (detected)" if display.detected and display.scheme != "none" else None
 
 
-def _legend(options: VizOptions, scale: ColourScale, ranged: np.ndarray, note: str | None) -> Legend:
+def _legend(options: VizOptions, scale: ColourScale, ranged: np.ndarray, scheme_note: str | None) -> Legend:
     light = colors.rgb_bytes(np.linspace(0.0, 1.0, LEGEND_STOPS), colors.colormap(options.cmap))
     return Legend(
         cmap=options.cmap,
         scale=scale,
         stops=tuple(colors.hex_colors(light)),
         dark_cmap=options.dark_cmap,
-        note=note,
-        widening=widening_note(scale, ranged, options.alpha),
+        scheme_note=scheme_note,
+        score_range=(float(ranged.min()), float(ranged.max())),
+        alpha=options.alpha,
     )
-
-
-@cache
-def _legend_dark_stops(cmap: str, dark_cmap: str | None) -> tuple[str, ...]:
-    positions = np.linspace(0.0, 1.0, LEGEND_STOPS)
-    if dark_cmap is None:
-        dark = colors.dark_variant(colors.rgb_bytes(positions, colors.colormap(cmap)))
-    else:
-        dark = colors.rgb_bytes(positions, colors.colormap(dark_cmap))
-    return tuple(colors.hex_colors(dark))
-
-
-def widening_note(scale: ColourScale, ranged: np.ndarray, alpha: float) -> str | None:
-    """Why the scale reaches past the scores, when it does: the original script's widening
-    by ``|mean| * alpha`` (or, centred, by ``alpha`` times the mean distance from the centre),
-    so that no score takes the colormap's very ends."""
-    low, high = float(ranged.min()), float(ranged.max())
-    if scale.vmin >= low and scale.vmax <= high:
-        return None
-    widened = (
-        f"reaches alpha ({alpha:g}) times their mean distance from the centre past the farthest"
-        if scale.center is not None
-        else f"adds alpha ({alpha:g}) times their |mean| at each end"
-    )
-    return f"the scores span {format_bound(low)} to {format_bound(high)}; the range {widened}"

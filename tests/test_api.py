@@ -12,6 +12,7 @@ from pages import figures
 from sphinxcontrib_attnviz import AttentionViz, render_html
 from sphinxcontrib_attnviz.arrays import as_float_array
 from sphinxcontrib_attnviz.errors import DataError
+from sphinxcontrib_attnviz.pages import stylesheet
 
 TOKENS = ["[CLS]", "check", "##point", "saves", "memory", "[SEP]"]
 SCORES = [0.5, 0.1, 0.2, 0.05, 0.15, 0.3]
@@ -60,7 +61,9 @@ def test_two_dimensional_arrays_and_mappings_are_rows() -> None:
 
 def test_notebooks_show_the_fragment() -> None:
     shown = AttentionViz(TOKENS, SCORES, center=0, legend=True, scale_ignore="[CLS], [SEP]")
-    assert shown._repr_html_() == render_html(TOKENS, SCORES, center=0, legend=True, scale_ignore="[CLS], [SEP]")
+    fragment = render_html(TOKENS, SCORES, center=0, legend=True, scale_ignore="[CLS], [SEP]")
+    assert shown._repr_html_() == f"<style>{stylesheet()}</style>{fragment}"  # the layout comes along
+    assert shown.to_html() == fragment
     assert str(shown).startswith("[CLS][0.5000 clipped] check[0.1000]")
     assert shown.to_latex().count("\\colorbox") > len(TOKENS)
 

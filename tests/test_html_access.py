@@ -11,7 +11,7 @@ from coloraide import Color
 from pages import figures
 from sphinxcontrib_attnviz import AttentionViz, colors, render_html
 from sphinxcontrib_attnviz.errors import OptionError
-from sphinxcontrib_attnviz.options import parse_options
+from sphinxcontrib_attnviz.options import Defaults, parse_options
 from sphinxcontrib_attnviz.render.css import DARK_PAGES, FOLLOWING_PAGES, palette_class
 from sphinxcontrib_attnviz.render.html import CHUNKED_ROW, SCREEN_CHUNK
 from sphinxcontrib_attnviz.render.latex import render_latex
@@ -23,6 +23,19 @@ SEQUENTIAL = ["BuGn", "Blues", "Greys", "OrRd", "YlGnBu", "Purples"]
 
 def oklab_lightness(hex_colours: tuple[str, ...]) -> np.ndarray:
     return np.array([Color(colour).convert("oklab")["lightness"] for colour in hex_colours])
+
+
+@pytest.mark.parametrize("cmap", ["viridis", "magma", "cividis", "Greys_r"])
+def test_colormaps_that_go_dark_to_light_suit_dark_pages_as_they_are(cmap: str) -> None:
+    assert colors.dark_palette(cmap) == colors.palette(cmap)
+    html = render_html(["a", "b"], [0.0, 1.0], cmap=cmap, legend=True)
+    assert "attnviz-dark-only" not in html.split("</style>")[1]  # the legend does not claim a variant
+
+
+@pytest.mark.parametrize("cmap", ["RdBu_r", "coolwarm", "PiYG"])
+def test_diverging_colormaps_get_a_dark_centre_and_light_ends(cmap: str) -> None:
+    dark_l = oklab_lightness(colors.dark_palette(cmap).backgrounds)
+    assert dark_l[len(dark_l) // 2] < 0.3 < 0.5 < min(dark_l[0], dark_l[-1])
 
 
 @pytest.mark.parametrize("cmap", SEQUENTIAL)
@@ -71,6 +84,13 @@ def test_dark_cmap_overrides_the_variant_everywhere() -> None:
     assert palette_class("BuGn", "viridis") in figure.classes
     assert "dark: viridis" in html
     assert parse_options({"dark-cmap": "magma"}).dark_cmap == "magma"
+    # a project's dark default is for figures on its default colormaps; a figure's own
+    # colormap gets its own dark variant
+    defaults = Defaults(dark_cmap="magma", dark_diverging_cmap="PuOr")
+    assert parse_options({}, defaults).dark_cmap == "magma"
+    assert parse_options({"center": "0"}, defaults).dark_cmap == "PuOr"
+    assert parse_options({"cmap": "Blues"}, defaults).dark_cmap is None
+    assert AttentionViz(["a"], [1.0], dark_cmap=None, layout=None).visualization.dark_cmap is None
     with pytest.raises(OptionError, match="unknown colormap 'viridiss'"):
         AttentionViz(["a"], [1.0], dark_cmap="viridiss")
 
@@ -92,6 +112,7 @@ def test_layout_defaults_to_aligned_for_several_rows_and_can_be_chosen() -> None
     assert "attnviz-flow" in classes(["a"], [1.0])
     assert "attnviz-flow" in classes(["a"], {"x": [1.0], "y": [2.0]}, layout="flow")
     assert "attnviz-aligned" in classes(["a"], [1.0], layout="aligned")
+    assert "attnviz-aligned" in classes(["a"], {"x": [1.0], "y": [2.0]}, layout="")  # empty: the default
     with pytest.raises(OptionError, match="layout must be one of flow, aligned, not 'grid'"):
         parse_options({"layout": "grid"})
 
@@ -118,6 +139,12 @@ def test_the_legend_says_why_the_range_reaches_past_the_scores() -> None:
     assert "the scores span" not in fixed
     unwidened = render_text(visualize_lists(["a", "b"], [0.2, 0.6], legend=True, alpha=0))
     assert "the scores span" not in unwidened
+    one_side = render_text(visualize_lists(["a", "b"], [0.2, 0.6], legend=True, vmin=0))
+    assert "the scores span" not in one_side
+    symmetric = render_text(visualize_lists(["a", "b"], [0.0, 1.0], legend=True, center=0, alpha=0))
+    assert "the scores span" not in symmetric and "centre 0" in symmetric
+    centred = render_text(visualize_lists(["a", "b"], [-0.5, 1.0], legend=True, center=0))
+    assert "the range reaches alpha (1) times their mean distance from the centre past the farthest" in centred
 
 
 def test_long_rows_come_in_screen_chunks_cut_between_words() -> None:

@@ -47,7 +47,7 @@ def test_centre_gets_the_middle_colour_and_mirrors(cmap: str) -> None:
 
 def test_centred_range_formula() -> None:
     scores = np.array([1.0, 3.0, 6.0])  # distances from 2: 1, 1, 4; M = 4 + 0.5 * 2 = 5
-    assert centred_range(scores, 2.0, 0.5) == ColourScale(-3.0, 7.0, 2.0)
+    assert centred_range(scores, 2.0, 0.5) == ColourScale(-3.0, 7.0, 2.0, widening=1.0)
 
 
 def test_centre_without_cmap_takes_the_diverging_default() -> None:

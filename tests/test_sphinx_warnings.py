@@ -155,3 +155,14 @@ def test_a_bad_default_in_conf_is_a_typed_warning(app, warning) -> None:
     assert "WARNING: conf.py: attnviz_default_alpha: alpha must be a finite number >= 0, not -1" in line
     assert line.endswith("; using 1.0 [attnviz.config]")
     assert len(figures(read_output(app.outdir, "index.html"))) == 2  # drawn with the default 1.0
+
+
+@pytest.mark.sphinx(
+    "html", testroot="basic", srcdir="basic-bad-dark-cmap", confoverrides={"attnviz_dark_cmap": "viridiss"}
+)
+def test_an_unknown_dark_colormap_in_conf_is_one_typed_warning(app, warning) -> None:
+    app.build()
+    [line] = warning_lines(warning.getvalue())
+    assert "WARNING: conf.py: attnviz_dark_cmap: unknown colormap 'viridiss'; did you mean 'viridis'" in line
+    assert line.endswith("; using each colormap's dark variant [attnviz.config]")
+    assert len(figures(read_output(app.outdir, "index.html"))) == 2

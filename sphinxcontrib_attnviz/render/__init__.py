@@ -7,8 +7,12 @@ Scores are shown with 4 significant digits everywhere (``format(score, "#.4g")``
 from __future__ import annotations
 
 from functools import cache
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from ..visualization import Legend
 
 SCORE_FORMAT = "#.4g"
 #: Exponents that "#.4g" writes in positional notation (0.0001234 ... 1234.).
@@ -24,6 +28,25 @@ def format_score(score: float) -> str:
 def format_bound(value: float) -> str:
     """A scale bound (legend label): short, as written by a person."""
     return f"{value:.4g}"
+
+
+def legend_notes(legend: Legend) -> tuple[str, ...]:
+    """What every legend says after the colormap's name and centre, in words: how far the
+    range reaches past the scores (the original script's widening by ``alpha``), and the
+    subword scheme ``auto`` found."""
+    notes = []
+    scale = legend.scale
+    if scale.widening > 0:
+        low, high = legend.score_range
+        reach = (
+            f"reaches alpha ({legend.alpha:g}) times their mean distance from the centre past the farthest"
+            if scale.center is not None
+            else f"adds alpha ({legend.alpha:g}) times their |mean| at each end"
+        )
+        notes.append(f"the scores span {format_bound(low)} to {format_bound(high)}; the range {reach}")
+    if legend.scheme_note:
+        notes.append(legend.scheme_note)
+    return tuple(notes)
 
 
 def format_scores(scores: np.ndarray) -> list[str]:

@@ -73,8 +73,9 @@ def palette_class(cmap: str, dark_cmap: str | None) -> str:
 
 
 def _identifier(name: str) -> str:
-    """``name`` if it is a safe CSS identifier part, else a digest of it."""
-    if re.fullmatch(r"[A-Za-z0-9_-]+", name):
+    """``name`` if it is a safe CSS identifier part with no ``-`` (which :func:`palette_class`
+    uses to join two names), else a digest of it."""
+    if re.fullmatch(r"[A-Za-z0-9_]+", name):
         return name
     return "x" + hashlib.sha1(name.encode("utf-8")).hexdigest()[:12]
 

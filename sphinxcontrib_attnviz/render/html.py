@@ -29,7 +29,7 @@ import numpy as np
 from ..colors import Palette
 from ..display import NEEDS_STAND_IN, TokenDisplay, plain
 from ..visualization import ColouredRow, Legend, Visualization, scheme_note
-from . import format_bound, format_scores
+from . import format_bound, format_scores, legend_notes
 from .css import ENTRY_PREFIX, gradient, palette_class, style_element
 
 T = TypeVar("T")
@@ -260,8 +260,10 @@ def _legend_div(legend: Legend, inline_colours: bool = False) -> str:
         f"colour scale {escape_text(legend.cmap)} from {format_bound(scale.vmin)} to {format_bound(scale.vmax)}"
     )
     centre = f", centre {format_bound(scale.center)}" if scale.center is not None else ""
-    notes = "".join(f", {escape_text(note)}" for note in legend.notes)
+    notes = "".join(f", {escape_text(note)}" for note in legend_notes(legend))
     dark = f"dark: {escape_text(legend.dark_cmap)}" if legend.dark_cmap else "dark variant"
+    unchanged = legend.dark_cmap is None and legend.dark_stops == legend.stops  # viridis suits dark pages as it is
+    dark_only = "" if inline_colours or unchanged else f'<span class="attnviz-dark-only">, {dark}</span>'
     return (
         '<div class="attnviz-legend">'
         f'<span class="attnviz-legend-label">{format_bound(scale.vmin)}</span> '
@@ -270,6 +272,6 @@ def _legend_div(legend: Legend, inline_colours: bool = False) -> str:
         f'{f"; background: {gradient(legend.stops)}" if inline_colours else ""}"></span> '
         f'<span class="attnviz-legend-label">{format_bound(scale.vmax)}</span> '
         f'<span class="attnviz-legend-name">({escape_text(legend.cmap)}'
-        f'<span class="attnviz-dark-only">, {dark}</span>{centre}{notes})</span>'
+        f"{dark_only}{centre}{notes})</span>"
         "</div>"
     )

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from ..display import TokenDisplay
 from ..visualization import ColouredRow, Legend, Visualization
-from . import format_bound
+from . import format_bound, legend_notes
 from .latex_text import DEFAULT_ENCODINGS, escape_latex
 
 _INNER_EDGE = "\\kern-\\fboxsep "
@@ -97,7 +97,7 @@ def _legend(legend: Legend, writer: LatexWriter) -> str:
     scale = legend.scale
     bar = "".join(f"\\colorbox[HTML]{{{_colour(stop)}}}{{\\strut\\hspace{{0.6em}}}}" for stop in legend.stops)
     centre = f", centre {writer.text(format_bound(scale.center))}" if scale.center is not None else ""
-    note = "".join(f", {writer.text(note)}" for note in legend.notes)
+    note = "".join(f", {writer.text(note)}" for note in legend_notes(legend))
     return (
         f"\\noindent{{\\small {writer.text(format_bound(scale.vmin))}\\enspace"
         f"{{\\setlength{{\\fboxsep}}{{0pt}}{bar}}}"

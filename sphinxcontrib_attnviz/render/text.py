@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from ..display import TokenDisplay
 from ..visualization import ColouredRow, Visualization
-from . import format_bound, format_score
+from . import format_bound, format_score, legend_notes
 
 
 def _as_is(text: str) -> str:
@@ -76,7 +76,7 @@ def legend_line(viz: Visualization) -> str:
     """The colour scale in words."""
     scale = viz.scale
     centre = f", centre {format_bound(scale.center)}" if scale.center is not None else ""
-    note = "".join(f", {note}" for note in viz.legend.notes) if viz.legend else ""
+    note = "".join(f", {note}" for note in legend_notes(viz.legend)) if viz.legend else ""
     return f"colour scale: {viz.cmap} from {format_bound(scale.vmin)} to {format_bound(scale.vmax)}{centre}{note}"
 
 

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from sphinx.util import logging
 
+from ..colors import colormap
 from ..errors import OptionError
 from ..options import DEFAULT_ALPHA, DEFAULT_CMAP, DEFAULT_DIVERGING_CMAP, parse_alpha
 
@@ -22,6 +23,7 @@ CONFIG_VALUES: tuple[tuple[str, Any, tuple[type, ...]], ...] = (
     ("attnviz_default_alpha", DEFAULT_ALPHA, (float, int)),
     ("attnviz_default_legend", False, (bool,)),
     ("attnviz_dark_cmap", None, (str, type(None))),
+    ("attnviz_dark_diverging_cmap", None, (str, type(None))),
     ("attnviz_allow_outside_srcdir", False, (bool,)),
 )
 
@@ -42,3 +44,13 @@ def check_config(app: Sphinx, config: Config) -> None:
             f"conf.py: attnviz_default_alpha: {error.message}; using {DEFAULT_ALPHA}", type="attnviz", subtype="config"
         )
         config.attnviz_default_alpha = DEFAULT_ALPHA
+    for name in ("attnviz_dark_cmap", "attnviz_dark_diverging_cmap"):
+        value = getattr(config, name)
+        if value is None:
+            continue  # the default: nothing to check, and matplotlib stays unimported
+        try:
+            colormap(value)
+        except OptionError as error:
+            message = f"conf.py: {name}: {error.message}; using each colormap's dark variant"
+            logger.warning(message, type="attnviz", subtype="config")
+            setattr(config, name, None)

@@ -91,6 +91,7 @@ class AttentionViz(SphinxDirective):
             alpha=config.attnviz_default_alpha,
             legend=config.attnviz_default_legend,
             dark_cmap=config.attnviz_dark_cmap,
+            dark_diverging_cmap=config.attnviz_dark_diverging_cmap,
         )
 
     def read_data(self) -> TokenScores:
