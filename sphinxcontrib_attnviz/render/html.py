@@ -54,7 +54,7 @@ def escape_text(text: str) -> str:
 
 
 #: Tokens per piece of output when the fragment is written out in pieces (see iter_html).
-CHUNK = 20_000
+WRITE_PIECE = 20_000
 #: Rows of more tokens than this (in ``flow`` layout) come in blocks of about
 #: SCREEN_CHUNK tokens that the browser lays out only when on screen (``content-visibility``).
 CHUNKED_ROW = 2_000
@@ -79,7 +79,7 @@ def render_html(
 def iter_html(
     viz: Visualization, classes: Iterable[str] = (), name: str | None = None, inline_colours: bool = False
 ) -> Iterator[str]:
-    """The fragment in pieces of at most CHUNK tokens, to write a long text without
+    """The fragment in pieces of at most WRITE_PIECE tokens, to write a long text without
     holding the whole page in memory."""
     figure_class = palette_class(viz.cmap, viz.dark_cmap)
     class_attribute = escape_text(" ".join([ROOT_CLASS, figure_class, f"attnviz-{viz.layout}", *viz.classes, *classes]))
@@ -103,10 +103,10 @@ def iter_html(
                 f'<div class="attnviz-row" role="group" aria-label="{label}">'
                 f'<span class="attnviz-label">{label}</span><span class="attnviz-tokens">'
             )
-        for start, stop, opens, closes in pieces:
-            yield '<span class="attnviz-chunk">' if opens else ""
+        for start, stop, opening, closing in pieces:
+            yield opening
             yield token_spans(row, layout, start, stop, inline_colours)
-            yield "</span>" if closes else ""
+            yield closing
         yield layout.tail
         yield "</span></div>"
     yield "</div>"
@@ -115,20 +115,39 @@ def iter_html(
     yield "</div>"
 
 
-def _pieces(display: TokenDisplay, chunked: bool) -> list[tuple[int, int, bool, bool]]:
-    """The stretches of tokens a row is written in: (start, stop, whether a chunk opens
-    before it, whether one closes after it). Written in pieces of at most CHUNK tokens;
-    ``chunked``, each SCREEN_CHUNK-token block (cut only where a word starts) is a chunk."""
+def _pieces(display: TokenDisplay, chunked: bool) -> list[tuple[int, int, str, str]]:
+    """The stretches of tokens a row is written in: (start, stop, what opens before it,
+    what closes after it). Pieces of at most WRITE_PIECE tokens; ``chunked``, blocks of
+    about SCREEN_CHUNK tokens (cut only where a word starts), each in a chunk element
+    that gives the browser an estimate of its height until it is laid out."""
     size = len(display)
     if not chunked:
-        return [(start, min(start + CHUNK, size), False, False) for start in range(0, max(size, 1), CHUNK)]
+        return [(start, min(start + WRITE_PIECE, size), "", "") for start in range(0, max(size, 1), WRITE_PIECE)]
     starts = np.flatnonzero(~display.joined).tolist()  # where a word (or a lone token) starts
     cuts = [0]
     for start in starts:
         if start - cuts[-1] >= SCREEN_CHUNK:
             cuts.append(start)
     cuts.append(size)
-    return [(start, stop, True, True) for start, stop in itertools.pairwise(cuts)]
+    lengths = np.cumsum([0, *map(len, display.texts)])
+    return [
+        (start, stop, _chunk_opening(int(lengths[stop] - lengths[start]), stop - start), "</span>")
+        for start, stop in itertools.pairwise(cuts)
+    ]
+
+
+#: For a chunk's height estimate: characters on a line of a typical page (about 40em of
+#: text) and the line height in em (the stylesheet's ``line-height: 2``).
+_LINE_CHARACTERS = 80
+_LINE_HEIGHT_EM = 2
+
+
+def _chunk_opening(characters: int, tokens: int) -> str:
+    """A chunk's opening with its estimated height (its text, and about two characters'
+    width of padding and space per token), so that the page's length barely changes as
+    chunks come on screen."""
+    lines = -(-(characters + 2 * tokens) // _LINE_CHARACTERS)
+    return f'<span class="attnviz-chunk" style="contain-intrinsic-size: auto {lines * _LINE_HEIGHT_EM}em">'
 
 
 @dataclass(frozen=True, eq=False)
