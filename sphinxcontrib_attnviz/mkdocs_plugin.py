@@ -9,6 +9,7 @@ and a visible note in the page.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,8 @@ LANGUAGE = "attention-viz"
 SOURCE_KEYS = ("data", "tokens", "text", "scores")
 KNOWN_KEYS = (*SOURCE_KEYS, *OPTION_NAMES)
 CSS_URI = "assets/attnviz.css"
+#: A figure's colour rules (render.css): kept out of what search plugins index.
+FIGURE_STYLE = re.compile(r"<style>\.attnviz\{.*?</style>", re.DOTALL)
 
 
 class AttentionVizConfig(base.Config):
@@ -83,6 +86,7 @@ class AttentionVizPlugin(BasePlugin[AttentionVizConfig]):
 
     def __init__(self) -> None:
         self.data_files: set[str] = set()
+        self.styles: dict[str, list[str]] = {}  # by page: the figures' <style> elements, set aside
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Add the stylesheet; a bad ``alpha`` option is a warning, and 1.0 is used instead."""
@@ -100,6 +104,24 @@ class AttentionVizPlugin(BasePlugin[AttentionVizConfig]):
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         return replace_fenced_blocks(markdown, LANGUAGE, lambda block: self.render_block(block, page, config))
+
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        """Set the figures' ``<style>`` elements aside, each for a placeholder comment, so
+        that search plugins (which index the page's content next) do not index CSS."""
+        styles = self.styles[page.file.src_uri] = []
+
+        def set_aside(match: re.Match[str]) -> str:
+            styles.append(match.group(0))
+            return f"<!--attnviz-style-{len(styles) - 1}-->"
+
+        return FIGURE_STYLE.sub(set_aside, html)
+
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        """Put each figure's ``<style>`` back where it was."""
+        styles = self.styles.pop(page.file.src_uri, [])
+        for index, style in enumerate(styles):
+            output = output.replace(f"<!--attnviz-style-{index}-->", style, 1)
+        return output
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         """Watch every data file a page reads: editing one rebuilds the site."""

@@ -45,6 +45,10 @@ def test_strict_build_draws_every_block(tmp_path: Path, theme: str) -> None:
     [sub] = figures((project / "site" / "sub" / "page" / "index.html").read_text(encoding="utf-8"))
     assert sub.tokens == SAMPLE_TOKENS and sub.spans[0].style["background-color"] == "#472e7c"
     assert "assets/attnviz.css" in index and (project / "site" / "assets" / "attnviz.css").is_file()
+    # each figure keeps its colour rules in place, and the search index holds none of them
+    assert index.count("<style>.attnviz{") == 2 and "attnviz-style-" not in index
+    search_index = next((project / "site").glob("search/search_index.json")).read_text(encoding="utf-8")
+    assert "Between the figures" in search_index and "attnviz{" not in search_index and "--av-bg" not in search_index
 
 
 def test_a_bad_block_fails_strict_naming_page_and_file(tmp_path: Path) -> None:
