@@ -23,10 +23,11 @@ BLACK = "#000000"
 WHITE = "#ffffff"
 #: WCAG 2.x's minimum contrast ratio for normal text (level AA).
 MIN_CONTRAST = 4.5
-#: The OKLab lightness a dark variant gives a colormap's lightest colour: about that of dark
-#: themes' pages (furo's #131416 is 0.19, pydata-sphinx-theme's #121212 0.18, MkDocs
-#: Material's slate #1e2129 0.25), so that the lowest scores fade into the page.
-DARK_PAGE_LIGHTNESS = 0.2
+#: The OKLab lightness a dark variant gives a colormap's lightest colour: just above that of
+#: dark themes' pages (furo's #131416 is 0.19, pydata-sphinx-theme's #121212 0.18, MkDocs
+#: Material's slate #1e2129 0.25), so that the lowest scores fade into the page and the
+#: contrast with it still rises with the score on every one of them.
+DARK_PAGE_LIGHTNESS = 0.27
 
 
 def colormap(name: str) -> Colormap:

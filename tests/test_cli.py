@@ -71,7 +71,9 @@ def test_stdin_and_every_format(seed: Path) -> None:
     latex = run("--format", "latex", cwd=seed).stdout
     assert latex.startswith("\\documentclass") and "\\colorbox[HTML]{C4E9E1}" in latex
     fragment = run("--format", "html", "--fragment", cwd=seed).stdout
-    assert fragment.startswith('<div class="attnviz attnviz-p-BuGn attnviz-flow" role="figure"') and fragment.endswith("</div>\n")
+    assert fragment.startswith('<div class="attnviz attnviz-p-BuGn attnviz-flow" role="figure"') and fragment.endswith(
+        "</div>\n"
+    )
     tsv = run("--data", "-", "--fragment", cwd=seed, stdin="a\t1\nb\t2\n").stdout
     assert figures(tsv)[0].tokens == ["a", "b"]
 
