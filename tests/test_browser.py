@@ -1023,3 +1023,47 @@ def test_tokens_keep_their_spaces_and_their_reading_order(browser) -> None:
     assert boxes[0]["width"] > boxes[1]["width"]  # two spaces are wider than one
     lefts = [box["x"] for box in boxes]
     assert lefts == sorted(lefts)  # every token, Hebrew ones included, left to right in token order
+
+
+#: Where a bare fragment is pasted, and which colours it must show there: light, or the dark variant's.
+FRAGMENT_HOSTS = [
+    ("<body>{}</body>", "light", "light"),  # a notebook or page with no dark mode, whatever the reader prefers
+    ('<body data-jp-theme-light="false">{}</body>', "light", "dark"),  # JupyterLab's dark themes
+    ('<body class="vscode-dark">{}</body>', "light", "dark"),  # VS Code's notebooks
+    ('<body class="attnviz-auto">{}</body>', "dark", "dark"),  # a page that follows the reader
+    ('<body class="attnviz-auto">{}</body>', "light", "light"),
+]
+
+
+@pytest.mark.parametrize(("host", "scheme", "expected"), FRAGMENT_HOSTS)
+def test_a_bare_fragment_shows_its_colours_without_the_stylesheet(
+    browser, host: str, scheme: str, expected: str
+) -> None:
+    """The fragment alone (as ``AttentionViz.to_html()`` gives it, no package CSS): light
+    colours hex for hex, the dark variant's where the host is dark; printed, light again."""
+    from sphinxcontrib_attnviz import colors
+    from sphinxcontrib_attnviz.api import AttentionViz
+
+    viz = AttentionViz(["low", "mid", "high"], [0.0, 0.5, 1.0], legend=True, alpha=0)
+    entries = viz.visualization.rows[0].colour_index.tolist()
+    palettes = {"light": colors.palette("BuGn"), "dark": colors.dark_palette("BuGn")}
+    page = browser.new_page(color_scheme=scheme)
+    page.set_content(host.format(viz.to_html()))
+
+    def shown() -> list[tuple[Rgb, Rgb]]:
+        found = page.eval_on_selector_all(
+            ".attnviz-token",
+            "spans => spans.map(s => [getComputedStyle(s).backgroundColor, getComputedStyle(s).color])",
+        )
+        return [(rgb(background), rgb(colour)) for background, colour in found]
+
+    def wanted(name: str) -> list[tuple[Rgb, Rgb]]:
+        palette = palettes[name]
+        return [(rgb(palette.backgrounds[entry]), rgb(palette.foregrounds[entry])) for entry in entries]
+
+    assert shown() == wanted(expected), (host, scheme)
+    dark_note = page.eval_on_selector(".attnviz-dark-only", "e => getComputedStyle(e).display")
+    assert (dark_note != "none") == (expected == "dark"), (host, scheme)
+    page.emulate_media(media="print")
+    assert shown() == wanted("light"), (host, scheme)  # paper is light
+    page.close()
