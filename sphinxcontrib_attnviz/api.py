@@ -87,7 +87,10 @@ class AttentionViz:
         return f"<style>{stylesheet()}</style>{self.to_html()}"
 
     def to_html(self) -> str:
-        """The HTML fragment (a ``div.attnviz``), as the Sphinx directive writes it."""
+        """The HTML fragment (a ``div.attnviz``), as the Sphinx directive writes it: its
+        colours included; the layout (aligned rows, clipped marks, scores on focus) comes
+        from the package's stylesheet, :func:`sphinxcontrib_attnviz.pages.stylesheet`,
+        which a page must also carry (``_repr_html_`` puts it before the fragment)."""
         return html_fragment(self.visualization)
 
     def to_latex(self, engine: str = "pdflatex") -> str:

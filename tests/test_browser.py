@@ -310,7 +310,7 @@ FIGURES = f"""() => [...document.querySelectorAll('.attnviz')].map(fig => {{
         text: t.textContent, title: t.title, classes: [...t.classList], style: t.getAttribute('style'),
         background: getComputedStyle(t).backgroundColor, color: getComputedStyle(t).color,
         box: box(t.getBoundingClientRect()), rects: [...t.getClientRects()].map(box),
-        shadow: getComputedStyle(t).boxShadow,
+        decoration: getComputedStyle(t).textDecorationLine,
       }})),
     }})),
     bar: bar && {{box: box(bar.getBoundingClientRect()), image: getComputedStyle(bar).backgroundImage}},
@@ -465,8 +465,8 @@ def test_figures_match_the_contract(index: Opened) -> None:
 
 def test_token_colours_and_text_contrast(index: Opened) -> None:
     """Every token shows its palette entry's colour (the dark variant's on a dark page) through the
-    class cN, and its text reaches 4.5:1 against its box; a clipped score has an edge in the text
-    colour; the legend bar's gradient is the light or the dark one."""
+    class cN, and its text reaches 4.5:1 against its box; a clipped score is underlined (in the
+    text colour); the legend bar's gradient is the light or the dark one."""
     found = index.page.evaluate(FIGURES)
     for number, (figure, want) in enumerate(zip(found, index_figures(), strict=True)):
         tokens = tokens_of(figure)
@@ -485,9 +485,7 @@ def test_token_colours_and_text_contrast(index: Opened) -> None:
             assert ratio >= 4.5, where + f": text contrast {ratio:.2f}:1 on its box"
             assert token["style"] is None, where + f": inline style {token['style']!r}"
             assert ("attnviz-clipped" in token["classes"]) == is_clipped, where + ": class attnviz-clipped"
-            assert ("inset" in token["shadow"] and rgb(token["shadow"]) == rgb(token["color"])) == is_clipped, (
-                where + f": box-shadow {token['shadow']!r}"
-            )
+            assert (token["decoration"] == "underline") == is_clipped, where + f": decoration {token['decoration']!r}"
         stops = want.viz.legend.dark_stops if index.variant.dark else want.viz.legend.stops
         drawn = [rgb(colour) for colour in re.findall(r"rgba?\([^)]*\)", figure["bar"]["image"])]
         assert len(drawn) == len(stops) and all(
@@ -832,10 +830,10 @@ def test_print_keeps_the_colours(browser, site: str, variant: Variant, tmp_path:
         visible = figure["rowsBox"]
         for token, (_, background, _) in zip(tokens_of(figure), want.colours(dark=False), strict=True):
             box = token["box"]
-            if box["left"] < visible["left"] or box["right"] > visible["right"]:
-                continue  # outside an aligned figure's scroll area
-            seen = box_colour(pixels, box)
             where = f"print [{variant}]: figure {number + 1}, token {token['text']!r} at {box}"
+            # on paper nothing scrolls: aligned rows wrap, every token is on the page
+            assert visible["left"] - 1 <= box["left"] and box["right"] <= visible["right"] + 1, where + f" {visible}"
+            seen = box_colour(pixels, box)
             assert close(seen, rgb(background), 3), where + f": printed {seen}, not {background}"
             coloured += contrast(rgb(background), (255, 255, 255)) > 3
         bar = figure["bar"]["box"]
@@ -1066,4 +1064,26 @@ def test_a_bare_fragment_shows_its_colours_without_the_stylesheet(
     assert (dark_note != "none") == (expected == "dark"), (host, scheme)
     page.emulate_media(media="print")
     assert shown() == wanted("light"), (host, scheme)  # paper is light
+    page.close()
+
+
+@pytest.mark.parametrize("labels", [False, True], ids=["one unnamed row", "named rows"])
+def test_aligned_rows_wrap_on_paper(browser, labels: bool) -> None:
+    """On screen aligned rows scroll inside their box; printed, nothing can scroll, so they wrap."""
+    from sphinxcontrib_attnviz.pages import html_page
+    from sphinxcontrib_attnviz.render.html import iter_html
+    from sphinxcontrib_attnviz.visualization import visualize_lists
+
+    tokens = [f"token{index}" for index in range(300)]
+    scores = {"first": range(300), "second": range(300, 0, -1)} if labels else range(300)
+    viz = visualize_lists(tokens, scores, layout="aligned")
+    page = browser.new_page(viewport={"width": 800, "height": 600})
+    page.set_content("".join(html_page(iter_html(viz), "Aligned")))
+    overflow = (
+        "() => { const rows = document.querySelector('.attnviz-rows'); return rows.scrollWidth - rows.clientWidth; }"
+    )
+    assert page.evaluate(overflow) > 1000  # on screen: one long line per row, scrolled inside the figure
+    page.emulate_media(media="print")
+    assert page.evaluate(overflow) <= 1
+    assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
     page.close()
