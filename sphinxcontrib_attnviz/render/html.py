@@ -88,12 +88,13 @@ def iter_html(
     title = f' title="{escape_text(note)}"' if note else ""
     yield f'<div class="{class_attribute}" role="figure" aria-label="{escape_text(name or DEFAULT_NAME)}"{title}>'
     if not inline_colours:
-        entries = set().union(*(np.unique(row.colour_index).tolist() for row in viz.rows))
+        size = len(viz.rows[0].palette.backgrounds)
+        used = sum(np.bincount(row.colour_index, minlength=size) for row in viz.rows)
+        entries = np.flatnonzero(used).tolist()
         bars = (gradient(viz.legend.stops), gradient(viz.legend.dark_stops)) if viz.legend else None
         yield style_element(figure_class, viz.rows[0].palette, viz.dark_palette, entries, bars)
     yield '<div class="attnviz-rows" tabindex="0">'
-    layout = Layout.of(display)
-    pieces = _pieces(display, chunked=viz.layout == "flow" and len(display) > CHUNKED_ROW)
+    layout = Layout.of(display, chunked=viz.layout == "flow" and len(display) > CHUNKED_ROW)
     for row in viz.rows:
         if row.label is None:
             yield '<div class="attnviz-row"><span class="attnviz-tokens">'
@@ -103,37 +104,14 @@ def iter_html(
                 f'<div class="attnviz-row" role="group" aria-label="{label}">'
                 f'<span class="attnviz-label">{label}</span><span class="attnviz-tokens">'
             )
-        for start, stop, opening, closing in pieces:
-            yield opening
-            yield token_spans(row, layout, start, stop, inline_colours)
-            yield closing
-        yield layout.tail
+        for start in range(0, len(display), WRITE_PIECE):
+            yield token_spans(row, layout, start, start + WRITE_PIECE, inline_colours)
+        yield layout.tail + layout.end
         yield "</span></div>"
     yield "</div>"
     if viz.legend:
         yield _legend_div(viz.legend, inline_colours)
     yield "</div>"
-
-
-def _pieces(display: TokenDisplay, chunked: bool) -> list[tuple[int, int, str, str]]:
-    """The stretches of tokens a row is written in: (start, stop, what opens before it,
-    what closes after it). Pieces of at most WRITE_PIECE tokens; ``chunked``, blocks of
-    about SCREEN_CHUNK tokens (cut only where a word starts), each in a chunk element
-    that gives the browser an estimate of its height until it is laid out."""
-    size = len(display)
-    if not chunked:
-        return [(start, min(start + WRITE_PIECE, size), "", "") for start in range(0, max(size, 1), WRITE_PIECE)]
-    starts = np.flatnonzero(~display.joined).tolist()  # where a word (or a lone token) starts
-    cuts = [0]
-    for start in starts:
-        if start - cuts[-1] >= SCREEN_CHUNK:
-            cuts.append(start)
-    cuts.append(size)
-    lengths = np.cumsum([0, *map(len, display.texts)])
-    return [
-        (start, stop, _chunk_opening(int(lengths[stop] - lengths[start]), stop - start), "</span>")
-        for start, stop in itertools.pairwise(cuts)
-    ]
 
 
 #: For a chunk's height estimate: characters on a line of a typical page (about 40em of
@@ -142,12 +120,23 @@ _LINE_CHARACTERS = 80
 _LINE_HEIGHT_EM = 2
 
 
-def _chunk_opening(characters: int, tokens: int) -> str:
-    """A chunk's opening with its estimated height (its text, and about two characters'
-    width of padding and space per token), so that the page's length barely changes as
-    chunks come on screen."""
-    lines = -(-(characters + 2 * tokens) // _LINE_CHARACTERS)
-    return f'<span class="attnviz-chunk" style="contain-intrinsic-size: auto {lines * _LINE_HEIGHT_EM}em">'
+def screen_chunks(display: TokenDisplay) -> dict[int, str]:
+    """Where a long row's blocks start, and each block's opening: about every SCREEN_CHUNK
+    tokens, at the first word that starts there, with an estimate of the block's height
+    (its tokens' mean length, plus about two characters' width of padding and space per
+    token) so that the page's length barely changes as blocks come on screen."""
+    size = len(display)
+    starts = np.flatnonzero(~display.joined)  # where a word (or a lone token) starts
+    wanted = np.arange(SCREEN_CHUNK, size, SCREEN_CHUNK)
+    cuts = np.unique(starts[np.minimum(np.searchsorted(starts, wanted), len(starts) - 1)])
+    bounds = [0, *cuts[cuts > 0].tolist(), size]
+    sample = display.texts[:: max(1, size // 10_000)]
+    width = sum(map(len, sample)) / len(sample) + 2
+    return {
+        start: '<span class="attnviz-chunk" style="contain-intrinsic-size: auto '
+        f'{-(-int((stop - start) * width) // _LINE_CHARACTERS) * _LINE_HEIGHT_EM}em">'
+        for start, stop in itertools.pairwise(bounds)
+    }
 
 
 @dataclass(frozen=True, eq=False)
@@ -157,7 +146,8 @@ class Layout:
     what closes after it (a word's span, a line break), and its escaped text.
 
     ``before`` and ``after`` are sparse (index -> markup): a text without subwords,
-    breaks or gaps has none.
+    breaks, gaps or screen chunks has none. ``end`` closes what is still open after the
+    last token and the text after it (``tail``): the last chunk.
     """
 
     spaced: np.ndarray
@@ -168,13 +158,15 @@ class Layout:
     notes: dict[int, str]
     completes: dict[int, list[int]]
     tail: str
+    end: str = ""
 
     @property
     def size(self) -> int:
         return len(self.texts)
 
     @classmethod
-    def of(cls, display: TokenDisplay) -> Layout:
+    def of(cls, display: TokenDisplay, chunked: bool = False) -> Layout:
+        """The layout of ``display``; ``chunked``: in screen chunks (:func:`screen_chunks`)."""
         spaced = display.spaced.copy()
         before: dict[int, str] = {}
         if display.gaps is not None:
@@ -188,6 +180,9 @@ class Layout:
             after.update((index, "</span>") for index in np.flatnonzero(lasts).tolist())
         for index in np.flatnonzero(display.breaks).tolist():
             after[index] = after.get(index, "") + LINE_BREAK
+        chunks = screen_chunks(display) if chunked else {}
+        for index, opening in chunks.items():
+            before[index] = ("</span>" if index else "") + opening + before.get(index, "")
         return cls(
             spaced=spaced,
             before=before,
@@ -197,6 +192,7 @@ class Layout:
             notes=display.notes,
             completes=display.completes,
             tail=_gap_html(display.tail) if display.tail else "",
+            end="</span>" if chunks else "",
         )
 
 
