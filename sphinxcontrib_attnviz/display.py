@@ -107,6 +107,8 @@ def visible(text: str) -> str:
     other format characters, combining marks) shows each of them: ``␣``, a code, a mark
     on a dotted circle ``◌́``.
     """
+    if text.isascii() and text.isprintable() and text.strip(" "):
+        return text  # the common case, at once: letters, digits, punctuation, inner spaces
     if not text:
         return EMPTY_MARK
     if _shows_nothing(text):
