@@ -79,7 +79,7 @@ class Visualization:
     @property
     def dark_palette(self) -> colors.Palette:
         """Entry for entry with each row's palette: the colours on dark pages (worked out
-        when an HTML renderer asks, once per colormap)."""
+        when an HTML renderer asks, once per pair of colormaps)."""
         return colors.dark_palette(self.cmap, self.dark_cmap)
 
 
