@@ -7,6 +7,8 @@ and turning a text into a finite score with a located error.
 from __future__ import annotations
 
 import math
+import os
+import stat
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -159,8 +161,24 @@ def read_text(path: str | Path, source: str | None = None) -> str:
     return decode_text(read_bytes(path, source), source)
 
 
+def check_regular_file(path: str | Path, source: str) -> None:
+    """DataFileError naming ``source`` unless ``path`` is a regular file (after links):
+    a named pipe, socket or device is refused before it is opened, so reading never hangs."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        raise DataFileError("file not found", source) from None
+    except OSError as error:
+        raise DataFileError(f"cannot be read: {error.strerror or error}", source) from None
+    if stat.S_ISDIR(mode):
+        raise DataFileError("is a directory, not a file", source)
+    if not stat.S_ISREG(mode):
+        raise DataFileError("is not a regular file (a named pipe, socket or device): refused, it could block", source)
+
+
 def read_bytes(path: str | Path, source: str) -> bytes:
-    """A file's bytes; DataFileError naming ``source`` when it cannot be read."""
+    """A regular file's bytes; DataFileError naming ``source`` when it cannot be read."""
+    check_regular_file(path, source)
     try:
         return Path(path).read_bytes()
     except FileNotFoundError:

@@ -13,13 +13,23 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import numpy as np
 
-from .data import ScoreRow, TokenScores, decode_text, numbered_lines, parse_score, read_bytes, read_text
+from .data import (
+    ScoreRow,
+    TokenScores,
+    check_regular_file,
+    decode_text,
+    numbered_lines,
+    parse_score,
+    read_bytes,
+    read_text,
+)
 from .errors import DataError, DataFileError
 
 #: File suffixes a single data file may have.
@@ -40,6 +50,7 @@ def read_token_score_files(
     """
     tokens_source = tokens_source or str(tokens_path)
     scores_source = scores_source or str(scores_path)
+    check_regular_file(tokens_path, tokens_source)
     try:
         tokens_file = open(tokens_path, encoding="utf-8-sig", newline="\n")  # noqa: SIM115 (closed below)
     except OSError:
@@ -165,10 +176,15 @@ def parse_json(text: str, source: str) -> TokenScores:
     """``{"tokens": [...], "scores": [...] or {"label": [...], ...}}``, or with the original
     text and each token's span, ``{"text": "...", "offsets": [[0, 3], ...], "scores": ...}``
     (``"tokens"`` optional there); other keys are ignored."""
+    numbers = _JsonNumbers(source)
     try:
-        document = json.loads(text)
+        document = json.loads(text, parse_int=numbers.integer, parse_float=numbers.real)
     except json.JSONDecodeError as error:
         raise DataError(f"not valid JSON: {error.msg}", source, error.lineno) from None
+    except RecursionError:
+        raise DataError(
+            "nested too deeply (arrays or objects inside each other beyond Python's limit)", source
+        ) from None
     with_offsets = isinstance(document, dict) and "offsets" in document
     needed = ("text", "offsets", "scores") if with_offsets else ("tokens", "scores")
     if not isinstance(document, dict) or any(key not in document for key in needed):
@@ -190,6 +206,28 @@ def parse_json(text: str, source: str) -> TokenScores:
             raise DataError('"offsets" must be a list of [start, end] pairs', source)
         return TokenScores.checked_offsets(document["text"], offsets, scores, tokens, source)
     return TokenScores.checked(tokens, scores, source)
+
+
+class _JsonNumbers:
+    """JSON numbers as the reader takes them: integers as ``int`` (offsets must be), but
+    any number beyond the float range is a DataError naming it, never an OverflowError
+    later (nor Python's limit on the digits of an ``int``)."""
+
+    #: Integers of up to this many digits are exact as ``int`` and within the float range.
+    SHORT = 300
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+
+    def integer(self, text: str) -> int | float:
+        return int(text) if len(text.lstrip("-")) <= self.SHORT else self.real(text)
+
+    def real(self, text: str) -> float:
+        value = float(text)
+        if not math.isfinite(value):
+            shown = text if len(text) <= 24 else f"{text[:12]}...{text[-6:]} ({len(text)} characters)"
+            raise DataError(f"{shown} is beyond the float range (about 1.8e308)", self.source)
+        return value
 
 
 def parse_tsv(text: str, source: str) -> TokenScores:

@@ -62,14 +62,16 @@ def choose_scale(scores: np.ndarray, options: VizOptions) -> ColourScale:
 
 def widened_range(scores: np.ndarray, alpha: float) -> ColourScale:
     """The original's range: min and max pushed apart by ``|mean| * alpha``."""
-    offset = abs(float(np.mean(scores))) * alpha
+    with np.errstate(over="ignore", invalid="ignore"):  # an overflowing mean is reported below
+        offset = abs(float(np.mean(scores))) * alpha
     return _finite(ColourScale(float(scores.min()) - offset, float(scores.max()) + offset, None, offset), scores, alpha)
 
 
 def centred_range(scores: np.ndarray, center: float, alpha: float) -> ColourScale:
     """The symmetric range around ``center`` described in the module docstring."""
-    distance = np.abs(scores - center)
-    widening = alpha * float(distance.mean())
+    with np.errstate(over="ignore", invalid="ignore"):  # an overflow is reported below
+        distance = np.abs(scores - center)
+        widening = alpha * float(distance.mean())
     half_width = float(distance.max()) + widening
     return _finite(ColourScale(center - half_width, center + half_width, center, widening), scores, alpha)
 
