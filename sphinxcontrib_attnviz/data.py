@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import stat
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -198,9 +199,19 @@ def decode_text(raw: bytes, source: str) -> str:
         raise DataFileError(f"not UTF-8 text (byte {raw[error.start]:#04x})", source, line) from None
 
 
+#: A line break in line-based files: ``\r\n``, ``\r`` or ``\n``, as Python's text mode
+#: (universal newlines, which the original script read its files with) takes them.
+LINE_BREAK = re.compile("\r\n|\r|\n")
+
+
+def split_lines(text: str) -> list[str]:
+    """``text`` split at every line break (:data:`LINE_BREAK`); nothing else splits a line."""
+    return LINE_BREAK.split(text)
+
+
 def numbered_lines(text: str, first_line: int = 1) -> list[tuple[int, str]]:
     """The stripped non-blank lines of ``text`` with their line numbers."""
-    lines = text.split("\n")
+    lines = split_lines(text)
     if lines and lines[-1] == "":
         lines.pop()
     stripped = ((number, line.strip()) for number, line in enumerate(lines, start=first_line))

@@ -12,6 +12,7 @@ Errors name the source and, where there is one, the line.
 from __future__ import annotations
 
 import csv
+import io
 import json
 import math
 import re
@@ -29,6 +30,7 @@ from .data import (
     parse_score,
     read_bytes,
     read_text,
+    split_lines,
 )
 from .errors import DataError, DataFileError
 
@@ -52,7 +54,8 @@ def read_token_score_files(
     scores_source = scores_source or str(scores_path)
     check_regular_file(tokens_path, tokens_source)
     try:
-        tokens_file = open(tokens_path, encoding="utf-8-sig", newline="\n")  # noqa: SIM115 (closed below)
+        # universal newlines: \n, \r\n and \r all end a line, as in the original script
+        tokens_file = open(tokens_path, encoding="utf-8-sig", newline=None)  # noqa: SIM115 (closed below)
     except OSError:
         read_bytes(tokens_path, tokens_source)  # raises the located DataFileError
         raise
@@ -80,7 +83,7 @@ def read_token_score_files(
 def parse_token_score_texts(tokens_text: str, scores_text: str, tokens_source: str, scores_source: str) -> TokenScores:
     """The tokens and scores files' texts: one entry per non-blank line, stripped."""
     scores = parse_score_lines(scores_text, scores_source)
-    tokens = token_list(tokens_text.split("\n"))
+    tokens = token_list(split_lines(tokens_text))
     return _paired(tokens, scores, lambda: tokens_text, lambda: scores_text, tokens_source, scores_source)
 
 
@@ -254,8 +257,10 @@ def parse_pairs(text: str, source: str, separator: str | None = None, first_line
 
 
 def parse_csv(text: str, source: str) -> TokenScores:
-    """A header ``token,score[,more...]``; one score column is one unnamed row, several are named rows."""
-    reader = csv.reader(text.splitlines())
+    """A header ``token,score[,more...]``; one score column is one unnamed row, several are
+    named rows (distinct, non-empty names). Read as RFC 4180 says: a quoted field keeps
+    every character, line breaks included."""
+    reader = csv.reader(io.StringIO(text, newline=""))
     header = next((row for row in reader if row), None)
     if header is None:
         raise DataError("no header and no data (empty)", source)
@@ -264,6 +269,10 @@ def parse_csv(text: str, source: str) -> TokenScores:
         raise DataError(
             f"the first line must be a header 'token,score[,...]', not {','.join(header)!r}", source, reader.line_num
         )
+    names = header[1:]
+    if len(names) > 1 and ("" in names or len(set(names)) < len(names)):
+        bad = sorted({repr(name) for name in names if not name or names.count(name) > 1})
+        raise DataError(f"score columns need distinct, non-empty names: {', '.join(bad)}", source, reader.line_num)
     tokens: list[str] = []
     columns: list[list[float]] = [[] for _ in header[1:]]
     for row in reader:

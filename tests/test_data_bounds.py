@@ -90,3 +90,26 @@ def test_sphinx_warns_once_per_bad_figure_and_builds_the_page(tmp_path: Path) ->
     assert "big.json: 100000000000...000000 (401 characters) is beyond the float range" in warnings[1]
     assert "pipe.json: is not a regular file" in warnings[2] and warnings[2].endswith("[attnviz.file]")
     assert "After the figures." in (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("ending", ["\n", "\r\n", "\r"], ids=["LF", "CRLF", "CR"])
+def test_every_line_ending_ends_a_line_in_line_based_files(tmp_path: Path, ending: str) -> None:
+    """As the original script read its files (Python's universal newlines): old-Mac CR
+    endings are lines too, never one token holding the rest of the file."""
+    (tmp_path / "text").write_bytes(ending.join(["wow", "great", ""]).encode())
+    (tmp_path / "score").write_bytes(ending.join(["0.1", "0.9", ""]).encode())
+    (tmp_path / "pairs.tsv").write_bytes(ending.join(["a\t1", "b\t2", ""]).encode())
+    assert run_cli(tmp_path).stdout == "wow[0.1000] great[0.9000]\n"
+    assert run_cli(tmp_path, "--data", "pairs.tsv").stdout == "a[1.000] b[2.000]\n"
+    (tmp_path / "short").write_bytes(ending.join(["0.1", "x", ""]).encode())
+    assert run_cli(tmp_path, "--score_path", "short").stderr == "attention-viz: error: short:2: not a number: 'x'\n"
+
+
+def test_csv_quoted_fields_keep_every_character_and_columns_need_names(tmp_path: Path) -> None:
+    from sphinxcontrib_attnviz.formats import parse_csv
+
+    data = parse_csv('token,score\r\n"a\nb",1\r\n"c\x0cd",2\r\n"e\u2028f",3\r\n', "q.csv")
+    assert data.tokens == ("a\nb", "c\x0cd", "e\u2028f")  # RFC 4180: a quoted field is kept whole
+    with pytest.raises(AttnvizError, match=r"^d\.csv:1: score columns need distinct, non-empty names: '', 'a'$"):
+        parse_csv("token,a,a,\nx,1,2,3\n", "d.csv")
+    assert parse_csv("token,\nx,1\n", "one.csv").rows[0].label is None  # one score column needs no name
