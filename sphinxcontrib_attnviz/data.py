@@ -179,13 +179,9 @@ def check_regular_file(path: str | Path, source: str) -> None:
 
 def read_bytes(path: str | Path, source: str) -> bytes:
     """A regular file's bytes; DataFileError naming ``source`` when it cannot be read."""
-    check_regular_file(path, source)
+    check_regular_file(path, source)  # names a missing file, a directory, a pipe
     try:
         return Path(path).read_bytes()
-    except FileNotFoundError:
-        raise DataFileError("file not found", source) from None
-    except IsADirectoryError:
-        raise DataFileError("is a directory, not a file", source) from None
     except OSError as error:
         raise DataFileError(f"cannot be read: {error.strerror or error}", source) from None
 

@@ -214,7 +214,7 @@ def token_spans(
     before), the scores are formatted as one array, and each distinct token is escaped once.
     """
     stop = layout.size if stop is None else min(stop, layout.size)
-    openings = _span_openings(row.palette if inline_colours else len(row.palette.backgrounds))
+    openings = _span_openings(row.palette, inline_colours)
     heads = openings[
         row.colour_index[start:stop] + np.where(layout.spaced[start:stop], len(row.palette.backgrounds), 0)
     ].tolist()
@@ -249,17 +249,14 @@ def _within(sparse: dict[int, T], start: int, stop: int) -> Iterator[tuple[int, 
 
 
 @cache
-def _span_openings(entries: int | Palette) -> np.ndarray:
+def _span_openings(palette: Palette, inline_colours: bool) -> np.ndarray:
     """A token span's opening up to its title's value, for each palette entry: first as
-    is, then with the space that separates words before it. Given the number of entries,
-    the entry's class; given the palette itself, its colours as an inline style too."""
-    if isinstance(entries, int):
-        styles = [""] * entries
-    else:
-        styles = [
-            f' style="background-color: {background}; color: {foreground}"'
-            for background, foreground in zip(entries.backgrounds, entries.foregrounds, strict=True)
-        ]
+    is, then with the space that separates words before it. Each names its entry's class;
+    with ``inline_colours``, it also carries the entry's colours as an inline style."""
+    styles = [
+        f' style="background-color: {background}; color: {foreground}"' if inline_colours else ""
+        for background, foreground in zip(palette.backgrounds, palette.foregrounds, strict=True)
+    ]
     openings = [
         f'<span class="{TOKEN_CLASS} {ENTRY_PREFIX}{index}"{style} title="' for index, style in enumerate(styles)
     ]
