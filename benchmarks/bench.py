@@ -5,7 +5,8 @@
 
 Prints one table: the core (colour + render) against a reference implementation of the
 original per-token way; the whole command line against the reference script as processes
-(wall time, peak RSS); page weight raw and gzip-compressed; a Sphinx project with the
+(wall time, peak RSS); an error on the last line of a long scores file against
+``numpy.loadtxt`` reading it; page weight raw and gzip-compressed; a Sphinx project with the
 extension against the same HTML pre-rendered into ``raw`` blocks, and an incremental
 rebuild; start-up of a project that enables the extension without using it; the command
 line's page in Chromium against a plain-text page of the same words (load, relayout,
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import os
 import random
 import re
 import shutil
@@ -67,6 +69,8 @@ class Sizes:
     tokens: int
     repeats: int
     browser: list[int]
+    #: Lines of the long scores file whose last line is an error.
+    big_file: int
 
 
 FULL = Sizes(
@@ -77,8 +81,9 @@ FULL = Sizes(
     tokens=200,
     repeats=3,
     browser=[10_000, 100_000],
+    big_file=10_000_000,
 )
-SMOKE = Sizes(core=[100, 1_000], process=2_000, pages=3, figures=2, tokens=20, repeats=1, browser=[200])
+SMOKE = Sizes(core=[100, 1_000], process=2_000, pages=3, figures=2, tokens=20, repeats=1, browser=[200], big_file=2_000)
 #: The size at which the page weight and browser targets apply.
 TARGET_SIZE = 100_000
 
@@ -160,14 +165,15 @@ print(time.perf_counter() - start, usage.ru_maxrss / 1024, status)
 """
 
 
-def run_process(command: list[str], cwd: Path) -> tuple[float, float]:
-    """Wall time (s) and peak RSS (MiB) of one process, its output discarded."""
+def run_process(command: list[str], cwd: Path, exit_code: int = 0) -> tuple[float, float]:
+    """Wall time (s) and peak RSS (MiB) of one process, its output discarded; a
+    RuntimeError unless it exits with ``exit_code``."""
     printed = subprocess.run(
         [sys.executable, "-c", MEASURE, *command], cwd=cwd, capture_output=True, text=True, check=True
     )
     elapsed, rss, status = printed.stdout.split()
-    if status != "0":
-        raise RuntimeError(f"{command} exited with status {status}")
+    if os.waitstatus_to_exitcode(int(status)) != exit_code:
+        raise RuntimeError(f"{command} exited with status {status}, not {exit_code}")
     return float(elapsed), float(rss)
 
 
@@ -197,6 +203,42 @@ def process_rows(sizes: Sizes, folder: Path) -> list[Row]:
             reference_rss / ours_rss,
             "at most 150 MiB",
             ours_rss <= 150,
+        ),
+    ]
+
+
+def big_file_rows(sizes: Sizes, folder: Path) -> list[Row]:
+    """An error on the last line of a long scores file: the command line reports it (exit
+    status 2) in time and memory close to ``numpy.loadtxt`` reading the same file."""
+    rng = np.random.default_rng(2)
+    lines = "\n".join(f"{score:.6f}" for score in rng.random(sizes.big_file - 1))
+    (folder / "big.scores").write_text(f"{lines}\nnan\n", encoding="utf-8")
+    (folder / "big.tokens").write_text("token\n" * sizes.big_file, encoding="utf-8")
+    file_mib = (folder / "big.scores").stat().st_size / 2**20
+    command = [sys.executable, "-m", "sphinxcontrib_attnviz", "--text_path", "big.tokens", "--score_path", "big.scores"]
+    loadtxt = [sys.executable, "-c", "import sys, numpy; numpy.loadtxt(sys.argv[1])", "big.scores"]
+    runs = [(run_process(command, folder, exit_code=2), run_process(loadtxt, folder)) for _ in range(sizes.repeats)]
+    ours_time, reference_time = min(ours[0] for ours, _ in runs), min(reference[0] for _, reference in runs)
+    ours_rss = max(ours[1] for ours, _ in runs)
+    size = f"{sizes.big_file:,} lines, {file_mib:.0f} MiB"
+    return [
+        Row(
+            "error on a long file's last line: time",
+            size,
+            seconds(ours_time),
+            f"{seconds(reference_time)} (numpy.loadtxt)",
+            ours_time / reference_time,
+            "at most 1.5x numpy.loadtxt",
+            ours_time <= 1.5 * reference_time,
+        ),
+        Row(
+            "error on a long file's last line: peak RSS",
+            size,
+            f"{ours_rss:.0f} MiB",
+            f"{file_mib:.0f} MiB (the file)",
+            ours_rss / file_mib,
+            "at most 2x the file",
+            ours_rss <= 2 * file_mib,
         ),
     ]
 
@@ -412,7 +454,8 @@ def main() -> int:
             rows = browser_rows(sizes)
         else:
             timing, weight = core_rows(sizes)
-            rows = timing + process_rows(sizes, folder) + weight + sphinx_rows(sizes, folder)
+            rows = timing + process_rows(sizes, folder) + big_file_rows(sizes, folder) + weight
+            rows += sphinx_rows(sizes, folder)
             rows += startup_rows(sizes, folder) + browser_rows(sizes)
     finally:
         shutil.rmtree(folder, ignore_errors=True)

@@ -10,7 +10,7 @@ import math
 import os
 import re
 import stat
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -30,8 +30,12 @@ class ScoreRow:
     scores: np.ndarray
 
     def __post_init__(self) -> None:
-        scores = np.array(self.scores, dtype=np.float64)
-        scores.flags.writeable = False
+        scores = self.scores
+        if not (isinstance(scores, np.ndarray) and scores.dtype == np.float64 and not scores.flags.writeable):
+            scores = np.array(scores, dtype=np.float64)  # a copy nobody else can change
+            scores.flags.writeable = False
+        # a read-only float64 array is kept as it is: a reader hands over a long file's
+        # scores without a second copy
         object.__setattr__(self, "scores", scores)
 
     def __eq__(self, other: object) -> bool:
@@ -41,6 +45,28 @@ class ScoreRow:
 
     # equality compares the arrays' contents, so the rows are not hashable
     __hash__ = None  # type: ignore[assignment]
+
+
+@dataclass(frozen=True)
+class TokenLimit:
+    """The most tokens a figure may have, and the setting that says so (named in the message).
+
+    Docs builds pass one (``attnviz_max_tokens``, MkDocs' ``max_tokens``) so that a mistaken
+    huge file is refused after reading just past the limit, not read whole into a page.
+    """
+
+    count: int
+    setting: str
+
+    def check(self, count: int, source: str | None, line: int | None = None) -> None:
+        """A DataError when ``count`` tokens are more than the limit."""
+        if count > self.count:
+            raise DataError(
+                f"more than {self.count:,} tokens: too many for one figure in a docs build; "
+                f"raise {self.setting} to draw it",
+                source,
+                line,
+            )
 
 
 @dataclass(frozen=True)
@@ -195,31 +221,58 @@ def decode_text(raw: bytes, source: str) -> str:
         raise DataFileError(f"not UTF-8 text (byte {raw[error.start]:#04x})", source, line) from None
 
 
-#: A line break in line-based files: ``\r\n``, ``\r`` or ``\n``, as Python's text mode
-#: (universal newlines, which the original script read its files with) takes them.
-LINE_BREAK = re.compile("\r\n|\r|\n")
+#: A line's text and the line break that ends it (none at the end of the text): ``\r\n``,
+#: ``\r`` or ``\n``, as Python's text mode (universal newlines, which the original script
+#: read its files with) takes them; nothing else ends a line.
+_LINE = re.compile(r"([^\r\n]*)(\r\n|\r|\n|\Z)")
 
 
-def split_lines(text: str) -> list[str]:
-    """``text`` split at every line break (:data:`LINE_BREAK`); nothing else splits a line."""
-    return LINE_BREAK.split(text)
+def iter_numbered_lines(text: str, first_line: int = 1) -> Iterator[tuple[int, str]]:
+    """The stripped non-blank lines of ``text`` with their line numbers, one at a time
+    (a long text is never split into a list of lines)."""
+    for number, match in enumerate(_LINE.finditer(text), start=first_line):
+        line = match[1].strip()
+        if line:
+            yield number, line
+        if not match[2]:
+            return
 
 
 def numbered_lines(text: str, first_line: int = 1) -> list[tuple[int, str]]:
     """The stripped non-blank lines of ``text`` with their line numbers."""
-    lines = split_lines(text)
-    if lines and lines[-1] == "":
-        lines.pop()
-    stripped = ((number, line.strip()) for number, line in enumerate(lines, start=first_line))
-    return [(number, line) for number, line in stripped if line]
+    return list(iter_numbered_lines(text, first_line))
+
+
+#: A score as JSON or Python's ``float()`` writes one, without underscores and with
+#: ASCII digits only (``float()`` also takes ``1_000`` and the digits of other scripts).
+SCORE_SYNTAX = re.compile(r"[+-]?(?:(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|inf|infinity|nan)", re.IGNORECASE)
+_NOT_FINITE = re.compile(r"[+-]?(?:inf|infinity|nan)", re.IGNORECASE)
 
 
 def parse_score(text: str, source: str | None = None, line: int | None = None) -> float:
-    """One finite float, or a DataError quoting the offending text."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise DataError(f"not a number: {text!r}", source, line) from None
-    if not math.isfinite(value):
+    """One finite float written as :data:`SCORE_SYNTAX` says, or a DataError quoting the text:
+    not a number, NaN or infinity, or a number beyond the float range (about 1.8e308)."""
+    if not SCORE_SYNTAX.fullmatch(text):
+        raise DataError(f"not a number: {shown(text)}{_why_not_a_number(text)}", source, line)
+    value = float(text)
+    if math.isfinite(value):
+        return value
+    if _NOT_FINITE.fullmatch(text):
         raise DataError(f"{text!r} is not a finite number (NaN and infinity cannot be coloured)", source, line)
-    return value
+    raise DataError(f"{shown(text)} is beyond the float range (about 1.8e308)", source, line)
+
+
+def shown(text: str, room: int = 40) -> str:
+    """``text`` quoted for a message, its middle cut when it is long."""
+    if len(text) <= room:
+        return repr(text)
+    return f"{text[: room // 2] + '...' + text[-8:]!r} ({len(text):,} characters)"
+
+
+def _why_not_a_number(text: str) -> str:
+    """A hint for texts that ``float()`` would take but a score may not be written as."""
+    if "_" in text:
+        return " (write numbers without underscores)"
+    if any(character.isdigit() and not character.isascii() for character in text):
+        return " (write digits as ASCII 0-9)"
+    return ""

@@ -15,22 +15,27 @@ import csv
 import io
 import json
 import math
+import os
 import re
-from collections.abc import Callable, Iterable
+from array import array
+from collections.abc import Callable, Iterable, Iterator
+from itertools import islice
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 
 from .data import (
     ScoreRow,
+    TokenLimit,
     TokenScores,
     check_regular_file,
-    decode_text,
+    iter_numbered_lines,
     numbered_lines,
     parse_score,
     read_bytes,
     read_text,
-    split_lines,
+    shown,
 )
 from .errors import DataError, DataFileError
 
@@ -43,12 +48,15 @@ def read_token_score_files(
     scores_path: str | Path,
     tokens_source: str | None = None,
     scores_source: str | None = None,
+    limit: TokenLimit | None = None,
 ) -> TokenScores:
     """Read a tokens file and a scores file (the original formats).
 
-    ``*_source`` are the names used in messages (default: the paths as given). Long files
-    are read lean: the scores straight into an array, the tokens line by line with each
-    distinct token kept once; line numbers are worked out only when there is an error.
+    ``*_source`` are the names used in messages (default: the paths as given). Both files
+    are streamed: the scores file first, a chunk of lines at a time straight into an array
+    (so an error on its last line costs no more than reading it), then the tokens line by
+    line with each distinct token kept once; line numbers for a count mismatch are worked
+    out only then. With a ``limit``, reading stops just past it.
     """
     tokens_source = tokens_source or str(tokens_path)
     scores_source = scores_source or str(scores_path)
@@ -60,13 +68,9 @@ def read_token_score_files(
         read_bytes(tokens_path, tokens_source)  # raises the located DataFileError
         raise
     with tokens_file:
-        raw_scores = read_bytes(scores_path, scores_source)
-        scores = parse_score_lines(
-            raw_scores if raw_scores.isascii() else decode_text(raw_scores, scores_source), scores_source
-        )
-        del raw_scores  # before the tokens are read: the two files are never held at once
+        scores = read_score_file(scores_path, scores_source, limit)
         try:
-            tokens = token_list(tokens_file)
+            tokens = token_list(tokens_file, tokens_source, limit)
         except UnicodeDecodeError:
             read_text(tokens_path, tokens_source)  # raises the located DataFileError
             raise
@@ -83,15 +87,21 @@ def read_token_score_files(
 def parse_token_score_texts(tokens_text: str, scores_text: str, tokens_source: str, scores_source: str) -> TokenScores:
     """The tokens and scores files' texts: one entry per non-blank line, stripped."""
     scores = parse_score_lines(scores_text, scores_source)
-    tokens = token_list(split_lines(tokens_text))
+    tokens = token_list((line for _, line in iter_numbered_lines(tokens_text)), tokens_source)
     return _paired(tokens, scores, lambda: tokens_text, lambda: scores_text, tokens_source, scores_source)
 
 
-def token_list(lines: Iterable[str]) -> list[str]:
-    """The stripped non-blank lines, each distinct token kept as one string object."""
+def token_list(lines: Iterable[str], source: str, limit: TokenLimit | None = None) -> list[str]:
+    """The stripped non-blank lines, each distinct token kept as one string object;
+    a DataError as soon as there are more than ``limit``."""
     distinct: dict[str, str] = {}
     keep = distinct.setdefault
-    return [keep(token, token) for line in lines if (token := line.strip())]
+    stripped = (token for line in lines if (token := line.strip()))
+    if limit is None:
+        return [keep(token, token) for token in stripped]
+    tokens = [keep(token, token) for token in islice(stripped, limit.count + 1)]
+    limit.check(len(tokens), source)
+    return tokens
 
 
 def _paired(
@@ -112,32 +122,102 @@ def _paired(
     return TokenScores(tuple(tokens), (ScoreRow(None, scores),))
 
 
-def parse_score_lines(text: str | bytes, source: str) -> np.ndarray:
-    """One finite score per non-blank line; a DataError names the first bad line.
+#: Bytes of a scores file read at a time (then cut after its last whole line).
+SCORE_CHUNK = 1 << 20
+_UTF8_BOM = b"\xef\xbb\xbf"
 
-    The fast way splits the whole text at whitespace and converts with ``float``, which
-    is the same as reading line by line whenever no line holds two fields; otherwise,
-    or when a score is not a finite number, the lines are read one by one.
+
+def read_score_file(path: str | Path, source: str, limit: TokenLimit | None = None) -> np.ndarray:
+    """A scores file (one finite score per non-blank line), streamed a chunk of whole lines
+    at a time into one array: peak memory is the scores' array and one chunk, and an error
+    names its line as soon as its chunk is read. Same rules as :func:`parse_score_lines`."""
+    check_regular_file(path, source)
+    scores = array("d")
+    line = 1
+    try:
+        with open(path, "rb") as file:
+            for index, chunk in enumerate(_whole_line_chunks(file)):
+                values = _chunk_scores(chunk.removeprefix(_UTF8_BOM) if index == 0 else chunk, source, line)
+                if limit is not None and len(scores) + values.size > limit.count:
+                    line_of_first_extra = numbered_lines(_decoded(chunk, source, line), line)[limit.count - len(scores)]
+                    limit.check(len(scores) + values.size, source, line_of_first_extra[0])
+                scores.frombytes(values.tobytes())
+                line += _line_breaks(chunk)
+    except OSError as error:
+        raise DataFileError(f"cannot be read: {error.strerror or error}", source) from None
+    if not scores:
+        raise DataError("no scores (the file is empty or blank)", source)
+    result = np.frombuffer(scores, dtype=np.float64)
+    result.flags.writeable = False
+    return result
+
+
+def _whole_line_chunks(file: BinaryIO) -> Iterator[bytes]:
+    """The file's bytes in pieces of about :data:`SCORE_CHUNK` that end after a line break
+    (the last piece ends where the file does); a ``\r`` at a read's end waits, it may
+    start ``\r\n``."""
+    rest = b""
+    while block := file.read(SCORE_CHUNK):
+        block = rest + block
+        end = max(block.rfind(b"\n"), block.rfind(b"\r", 0, len(block) - 1)) + 1
+        if end:
+            yield block[:end]
+        rest = block[end:]
+    if rest:
+        yield rest
+
+
+def _line_breaks(chunk: bytes) -> int:
+    """How many line breaks (``\n``, ``\r\n`` or ``\r``) ``chunk`` holds."""
+    return chunk.count(b"\n") + chunk.count(b"\r") - chunk.count(b"\r\n")
+
+
+def _decoded(chunk: bytes, source: str, first_line: int) -> str:
+    """A chunk of a UTF-8 file as text; a DataFileError naming the line of a bad byte."""
+    try:
+        return chunk.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = first_line + _line_breaks(chunk[: error.start])
+        raise DataFileError(f"not UTF-8 text (byte {chunk[error.start]:#04x})", source, line) from None
+
+
+def parse_score_lines(text: str | bytes, source: str) -> np.ndarray:
+    """One finite score per non-blank line (:func:`~.data.parse_score`); a DataError names
+    the first bad line. ``bytes`` are UTF-8, a BOM at the start is skipped."""
+    if isinstance(text, bytes):
+        text = text.removeprefix(_UTF8_BOM)
+    scores = _chunk_scores(text, source, 1)
+    if not scores.size:
+        raise DataError("no scores (the file is empty or blank)", source)
+    return scores
+
+
+def _chunk_scores(text: str | bytes, source: str, first_line: int) -> np.ndarray:
+    """The scores of whole lines starting at ``first_line``.
+
+    The fast way splits the text at whitespace and converts with ``float``: the same as
+    reading line by line whenever the text is ASCII with no underscore (``float`` takes
+    ``1_000``, a score may not be written so) and no line holds two fields. Otherwise, or
+    when a score is not a finite number, the lines are read one by one to name the bad one.
     """
-    if not _may_have_two_fields(text):
+    if text.isascii() and ("_" if isinstance(text, str) else b"_") not in text and not _may_have_two_fields(text):
+        fields = text.split()
         try:
-            scores = np.fromiter(map(float, text.split()), dtype=np.float64)
+            scores = np.fromiter(map(float, fields), dtype=np.float64, count=len(fields))
         except ValueError:  # a field that is not a number: the lines below say where
-            scores = np.empty(0)
-        if scores.size and np.isfinite(scores).all():
+            scores = None
+        if scores is not None and np.isfinite(scores).all():
             return scores
     if isinstance(text, bytes):
-        text = decode_text(text, source)
-    lines = numbered_lines(text)
-    if not lines:
-        raise DataError("no scores (the file is empty or blank)", source)
+        text = _decoded(text, source, first_line)
+    lines = iter_numbered_lines(text, first_line)
     return np.array([parse_score(line, source, number) for number, line in lines], dtype=np.float64)
 
 
 #: Two whitespace-separated fields on one line.
-_TWO_FIELDS = re.compile(r"\S[^\S\n]+\S")
-_TWO_FIELDS_BYTES = re.compile(rb"\S[^\S\n]+\S")
-_INNER_SPACES = (b" ", b"\t", b"\r", b"\x0b", b"\x0c")
+_TWO_FIELDS = re.compile(r"\S[^\S\r\n]+\S")
+_TWO_FIELDS_BYTES = re.compile(rb"\S[^\S\r\n]+\S")
+_INNER_SPACES = (b" ", b"\t", b"\x0b", b"\x0c")
 
 
 def _may_have_two_fields(text: str | bytes) -> bool:
@@ -163,8 +243,17 @@ def _count_mismatch(
     return DataError(f"{message} (first score without a token)", scores_source, line)
 
 
-def read_data_file(path: str | Path, source: str | None = None) -> TokenScores:
-    """Read a ``.json``, ``.tsv`` or ``.csv`` data file, chosen by its suffix."""
+#: In a docs build, the most bytes per allowed token a data file read whole may have.
+BYTES_PER_TOKEN = 1024
+
+
+def read_data_file(path: str | Path, source: str | None = None, limit: TokenLimit | None = None) -> TokenScores:
+    """Read a ``.json``, ``.tsv`` or ``.csv`` data file, chosen by its suffix.
+
+    With a ``limit``, a file larger than :data:`BYTES_PER_TOKEN` per allowed token is
+    refused before it is read (a JSON document is parsed whole), and a figure with more
+    tokens than the limit is refused.
+    """
     source = source or str(path)
     suffix = Path(path).suffix.lower()
     parsers = {".json": parse_json, ".tsv": parse_tsv, ".csv": parse_csv}
@@ -172,16 +261,25 @@ def read_data_file(path: str | Path, source: str | None = None) -> TokenScores:
         raise DataFileError(
             f"unknown data format {suffix or '(no suffix)'!r}; use one of {', '.join(DATA_FILE_SUFFIXES)}", source
         )
-    return parsers[suffix](read_text(path, source), source)
+    check_regular_file(path, source)
+    if limit is not None and (size := os.stat(path).st_size) > limit.count * BYTES_PER_TOKEN:
+        raise DataError(
+            f"{size:,} bytes: larger than a figure of at most {limit.count:,} tokens can need "
+            f"({BYTES_PER_TOKEN} bytes a token); raise {limit.setting} to read it",
+            source,
+        )
+    return parsers[suffix](read_text(path, source), source, limit)
 
 
-def parse_json(text: str, source: str) -> TokenScores:
+def parse_json(text: str, source: str, limit: TokenLimit | None = None) -> TokenScores:
     """``{"tokens": [...], "scores": [...] or {"label": [...], ...}}``, or with the original
     text and each token's span, ``{"text": "...", "offsets": [[0, 3], ...], "scores": ...}``
     (``"tokens"`` optional there); other keys are ignored."""
     numbers = _JsonNumbers(source)
     try:
-        document = json.loads(text, parse_int=numbers.integer, parse_float=numbers.real)
+        document = json.loads(
+            text, parse_int=numbers.integer, parse_float=numbers.real, parse_constant=numbers.constant
+        )
     except json.JSONDecodeError as error:
         raise DataError(f"not valid JSON: {error.msg}", source, error.lineno) from None
     except RecursionError:
@@ -201,14 +299,36 @@ def parse_json(text: str, source: str) -> TokenScores:
     if isinstance(scores, dict):
         if not all(isinstance(row, list) for row in scores.values()):
             raise DataError('every row in "scores" must be a list of numbers', source)
-    elif not isinstance(scores, list):
+        for label, row in scores.items():
+            _check_json_scores(row, f"row {label!r}: ", source)
+    elif isinstance(scores, list):
+        _check_json_scores(scores, "", source)
+    else:
         raise DataError('"scores" must be a list of numbers or an object of named lists', source)
+    if limit is not None:
+        limit.check(len(tokens if tokens is not None else document["offsets"]), source)
     if with_offsets:
         offsets = document["offsets"]
         if not isinstance(offsets, list):
             raise DataError('"offsets" must be a list of [start, end] pairs', source)
         return TokenScores.checked_offsets(document["text"], offsets, scores, tokens, source)
     return TokenScores.checked(tokens, scores, source)
+
+
+_JSON_KINDS = {list: "an array", dict: "an object"}
+
+
+def _check_json_scores(scores: list[object], where: str, source: str) -> None:
+    """A DataError naming the first score that is not a JSON number: ``true``/``false`` and
+    strings such as ``"0.5"`` are not scores, and ``null`` (a missing score) cannot be drawn."""
+    for index, value in enumerate(scores):
+        if type(value) in (int, float):  # not bool, a subclass of int
+            continue
+        if value is None:
+            raise DataError(f"{where}score {index + 1} is null: a missing score cannot be drawn; give a number", source)
+        what = json.dumps(value, ensure_ascii=False) if isinstance(value, bool | str) else _JSON_KINDS[type(value)]
+        what = what if len(what) <= 40 else f"{what[:32]}...{what[-6:]}"
+        raise DataError(f"{where}score {index + 1} is {what}, not a number", source)
 
 
 class _JsonNumbers:
@@ -228,35 +348,45 @@ class _JsonNumbers:
     def real(self, text: str) -> float:
         value = float(text)
         if not math.isfinite(value):
-            shown = text if len(text) <= 24 else f"{text[:12]}...{text[-6:]} ({len(text)} characters)"
-            raise DataError(f"{shown} is beyond the float range (about 1.8e308)", self.source)
+            raise DataError(f"{shown(text)} is beyond the float range (about 1.8e308)", self.source)
         return value
 
+    def constant(self, name: str) -> float:
+        """``NaN``, ``Infinity``, ``-Infinity``: Python's reader takes them, JSON has no such number."""
+        raise DataError(f"{name} is not a JSON number, and not a finite score", self.source)
 
-def parse_tsv(text: str, source: str) -> TokenScores:
+
+def parse_tsv(text: str, source: str, limit: TokenLimit | None = None) -> TokenScores:
     """``token<TAB>score`` lines; an optional first line ``token<TAB>score`` is a header."""
-    return parse_pairs(text, source, separator="\t")
+    return parse_pairs(text, source, separator="\t", limit=limit)
 
 
-def parse_pairs(text: str, source: str, separator: str | None = None, first_line: int = 1) -> TokenScores:
-    """Lines of a token and a score: split at the last ``separator`` (any whitespace if None)."""
-    lines = numbered_lines(text, first_line)
-    if lines and lines[0][1].lower().split(separator) == ["token", "score"]:
-        lines = lines[1:]
-    if not lines:
-        raise DataError("no tokens and scores (empty)", source)
-    tokens, scores = [], []
-    for number, line in lines:
+def parse_pairs(
+    text: str, source: str, separator: str | None = None, first_line: int = 1, limit: TokenLimit | None = None
+) -> TokenScores:
+    """Lines of a token and a score: split at the last ``separator`` (any whitespace if None).
+
+    The first line may be a header ``token score``; a DataError names the first bad line,
+    or the first line past the ``limit``."""
+    tokens: list[str] = []
+    scores = array("d")
+    for index, (number, line) in enumerate(iter_numbered_lines(text, first_line)):
+        if index == 0 and line.lower().split(separator) == ["token", "score"]:
+            continue
+        if limit is not None:
+            limit.check(len(tokens) + 1, source, number)
         parts = line.rsplit(separator, 1)
         if len(parts) != 2 or not parts[0].strip():
             what = "a tab" if separator == "\t" else "whitespace"
             raise DataError(f"expected a token, {what}, and a score: {line!r}", source, number)
         tokens.append(parts[0].strip())
         scores.append(parse_score(parts[1].strip(), source, number))
+    if not tokens:
+        raise DataError("no tokens and scores (empty)", source)
     return TokenScores(tuple(tokens), (ScoreRow(None, np.array(scores)),))
 
 
-def parse_csv(text: str, source: str) -> TokenScores:
+def parse_csv(text: str, source: str, limit: TokenLimit | None = None) -> TokenScores:
     """A header ``token,score[,more...]``; one score column is one unnamed row, several are
     named rows (distinct, non-empty names). Read as RFC 4180 says: a quoted field keeps
     every character, line breaks included."""
@@ -280,6 +410,8 @@ def parse_csv(text: str, source: str) -> TokenScores:
             continue
         if len(row) != len(header):
             raise DataError(f"{len(row)} fields where the header has {len(header)}", source, reader.line_num)
+        if limit is not None:
+            limit.check(len(tokens) + 1, source, reader.line_num)
         tokens.append(row[0].strip())
         for column, cell in zip(columns, row[1:], strict=True):
             column.append(parse_score(cell.strip(), source, reader.line_num))

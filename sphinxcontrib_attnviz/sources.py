@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from .data import TokenScores
+from .data import TokenLimit, TokenScores
 from .errors import OptionError
 from .formats import read_data_file, read_token_score_files
 
@@ -27,12 +27,19 @@ def check_one_source(sources: dict[str, bool]) -> None:
 
 
 def read_named_files(
-    *, data_file: str | None, tokens: str | None, text: str | None, scores: str | None, resolve: Resolve
+    *,
+    data_file: str | None,
+    tokens: str | None,
+    text: str | None,
+    scores: str | None,
+    resolve: Resolve,
+    limit: TokenLimit | None = None,
 ) -> TokenScores:
-    """Read a data file, or a tokens file (``tokens`` or its old name ``text``) and a scores file."""
+    """Read a data file, or a tokens file (``tokens`` or its old name ``text``) and a scores
+    file; with a ``limit`` (a docs build's), a figure of more tokens is a DataError."""
     if data_file:
         source, path = resolve(data_file)
-        return read_data_file(path, source)
+        return read_data_file(path, source, limit)
     if tokens and text:
         raise OptionError("tokens and text name the same file; give only one of them")
     tokens = tokens or text
@@ -41,4 +48,4 @@ def read_named_files(
         raise OptionError(f"missing {' and '.join(missing)} (give a tokens file and a scores file, one entry per line)")
     tokens_source, tokens_path = resolve(tokens)  # type: ignore[arg-type]
     scores_source, scores_path = resolve(scores)  # type: ignore[arg-type]
-    return read_token_score_files(tokens_path, scores_path, tokens_source, scores_source)
+    return read_token_score_files(tokens_path, scores_path, tokens_source, scores_source, limit)

@@ -1,5 +1,6 @@
-"""Data that used to crash or hang a build: numbers beyond the float range, nesting past
-Python's limit, named pipes. Each is one located error (a typed warning in Sphinx); the
+"""Data that used to crash, hang or be read leniently: numbers beyond the float range,
+nesting past Python's limit, named pipes, scores written as ``float()`` but not as
+numbers are, long files. Each is one located error (a typed warning in Sphinx); the
 build goes on and never waits."""
 
 from __future__ import annotations
@@ -10,8 +11,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from sphinxcontrib_attnviz.errors import AttnvizError
+from sphinxcontrib_attnviz import formats
+from sphinxcontrib_attnviz.data import parse_score
+from sphinxcontrib_attnviz.errors import AttnvizError, DataError
 from sphinxcontrib_attnviz.formats import parse_json
 
 DIGITS_400 = "1" + "0" * 400
@@ -21,10 +26,10 @@ DIGITS_5000 = "1" + "0" * 5000  # past Python's limit on the digits of an int
 @pytest.mark.parametrize(
     ("scores", "message"),
     [
-        (f"[{DIGITS_400}]", "100000000000...000000 (401 characters) is beyond the float range"),
-        (f"[{DIGITS_5000}]", "(5001 characters) is beyond the float range"),
-        ("[1e400]", "1e400 is beyond the float range"),
-        ("[-1e400]", "-1e400 is beyond the float range"),
+        (f"[{DIGITS_400}]", "'10000000000000000000...00000000' (401 characters) is beyond the float range"),
+        (f"[{DIGITS_5000}]", "(5,001 characters) is beyond the float range"),
+        ("[1e400]", "'1e400' is beyond the float range"),
+        ("[-1e400]", "'-1e400' is beyond the float range"),
         ("[" * 50_000 + "]" * 50_000, "nested too deeply"),
     ],
     ids=["int-400-digits", "int-5000-digits", "1e400", "-1e400", "nested-50000"],
@@ -87,7 +92,7 @@ def test_sphinx_warns_once_per_bad_figure_and_builds_the_page(tmp_path: Path) ->
     warnings = [line for line in result.stderr.splitlines() if "WARNING" in line]
     assert len(warnings) == 3, warnings
     assert "deep.json: nested too deeply" in warnings[0] and warnings[0].endswith("[attnviz.data]")
-    assert "big.json: 100000000000...000000 (401 characters) is beyond the float range" in warnings[1]
+    assert "big.json: '10000000000000000000...00000000' (401 characters) is beyond the float range" in warnings[1]
     assert "pipe.json: is not a regular file" in warnings[2] and warnings[2].endswith("[attnviz.file]")
     assert "After the figures." in (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
 
@@ -113,3 +118,122 @@ def test_csv_quoted_fields_keep_every_character_and_columns_need_names(tmp_path:
     with pytest.raises(AttnvizError, match=r"^d\.csv:1: score columns need distinct, non-empty names: '', 'a'$"):
         parse_csv("token,a,a,\nx,1,2,3\n", "d.csv")
     assert parse_csv("token,\nx,1\n", "one.csv").rows[0].label is None  # one score column needs no name
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("1_000", "not a number: '1_000' (write numbers without underscores)"),
+        ("\u0661\u0662", "not a number: '١٢' (write digits as ASCII 0-9)"),
+        ("\uff11.5", "not a number: '\uff11.5' (write digits as ASCII 0-9)"),
+        ("0x10", "not a number: '0x10'"),
+        ("true", "not a number: 'true'"),
+        ("1e400", "'1e400' is beyond the float range (about 1.8e308)"),
+        ("-Infinity", "'-Infinity' is not a finite number"),
+        ("nan", "'nan' is not a finite number"),
+    ],
+)
+def test_a_score_is_written_as_json_or_float_writes_one(text: str, message: str) -> None:
+    with pytest.raises(DataError) as raised:
+        parse_score(text, "s.txt", 3)
+    assert str(raised.value) == f"s.txt:3: {message}" or str(raised.value).startswith(f"s.txt:3: {message}")
+
+
+@pytest.mark.parametrize("text", ["1", "-0.0", "+.5", "5.", "1E-5", "4.9e-324", "1.7976931348623157e308", "007"])
+def test_every_finite_spelling_of_float_without_underscores_is_a_score(text: str) -> None:
+    assert parse_score(text) == float(text)
+
+
+@pytest.mark.parametrize(
+    ("scores", "message"),
+    [
+        ("[0.5, true]", "score 2 is true, not a number"),
+        ("[false]", "score 1 is false, not a number"),
+        ('[0.5, "0.5"]', 'score 2 is "0.5", not a number'),
+        ("[0.5, null]", "score 2 is null: a missing score cannot be drawn; give a number"),
+        ('{"layer 1": [null]}', "row 'layer 1': score 1 is null"),
+        ("[[0.5]]", "score 1 is an array, not a number"),
+        ("[NaN]", "NaN is not a JSON number, and not a finite score"),
+        ("[-Infinity]", "-Infinity is not a JSON number"),
+    ],
+)
+def test_json_scores_are_json_numbers(scores: str, message: str) -> None:
+    tokens = '["a", "b"]' if scores.count(",") else '["a"]'
+    with pytest.raises(DataError, match=r"^s\.json: ") as raised:
+        parse_json(f'{{"tokens": {tokens}, "scores": {scores}}}', "s.json")
+    assert message in str(raised.value)
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 3, 7, 64])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    lines=st.lists(
+        st.sampled_from(["0.5", "-1e3", "", "  7 ", "nan", "1_0", "x", "\u00e9", "2 3", "1e400"]), max_size=8
+    ),
+    breaks=st.lists(st.sampled_from(["\n", "\r\n", "\r"]), min_size=8, max_size=8),
+)
+def test_streamed_scores_file_reads_as_the_whole_text(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk: int, lines: list[str], breaks: list[str]
+) -> None:
+    """Cut into chunks of any size (``\\r\\n`` across a cut included), a scores file gives
+    the scores, or the error and line, that reading its whole text gives."""
+    monkeypatch.setattr(formats, "SCORE_CHUNK", chunk)
+    raw = "".join(line + brk for line, brk in zip(lines, breaks, strict=False)).encode()
+    path = tmp_path / "s.txt"
+    path.write_bytes(raw)
+    outcomes = []
+    for read in (lambda: formats.read_score_file(path, "s.txt"), lambda: formats.parse_score_lines(raw, "s.txt")):
+        try:
+            outcomes.append(read().tolist())
+        except DataError as error:
+            outcomes.append(str(error))
+    assert outcomes[0] == outcomes[1]
+
+
+def test_a_docs_build_refuses_a_figure_past_attnviz_max_tokens(tmp_path: Path) -> None:
+    """The default limit (200,000) refuses a long file after reading just past it, and a
+    project's own limit names the line of the first token too many, in every source."""
+    source = tmp_path / "src"
+    source.mkdir()
+    (source / "conf.py").write_text("extensions = ['sphinxcontrib_attnviz']\n")
+    (source / "long.scores").write_text("0.5\n" * 200_001)
+    (source / "long.tokens").write_text("a\n" * 200_001)
+    (source / "index.rst").write_text(
+        "Title\n=====\n\n.. attention-viz::\n   :tokens: long.tokens\n   :scores: long.scores\n\nAfter the figure.\n"
+    )
+    command = [sys.executable, "-m", "sphinx", "-q", "-b", "html", str(source), str(tmp_path / "out")]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=120, env=os.environ | {"NO_COLOR": "1"})
+    assert result.returncode == 0, result.stderr
+    warnings = [line for line in result.stderr.splitlines() if "WARNING" in line]
+    assert len(warnings) == 1, warnings
+    assert "long.scores:200001: more than 200,000 tokens" in warnings[0], warnings
+    assert "raise attnviz_max_tokens in conf.py" in warnings[0] and warnings[0].endswith("[attnviz.data]")
+    assert "After the figure." in (tmp_path / "out" / "index.html").read_text()
+
+
+@pytest.mark.parametrize(
+    ("files", "directive", "where"),
+    [
+        ({"d.json": '{"tokens": ["a", "b", "c"], "scores": [1, 2, 3]}'}, ".. attention-viz:: d.json", "d.json"),
+        ({"d.tsv": "a\t1\nb\t2\n\nc\t3\n"}, ".. attention-viz:: d.tsv", "d.tsv:4"),
+        ({"d.csv": "token,score\na,1\nb,2\nc,3\n"}, ".. attention-viz:: d.csv", "d.csv:4"),
+        ({"t": "a\nb\nc\n", "s": "1\n2\n3\n"}, ".. attention-viz::\n   :tokens: t\n   :scores: s", "s:3"),
+        ({}, ".. attention-viz::\n\n   a 1\n   b 2\n   c 3", "index.rst:8"),
+    ],
+    ids=["json", "tsv", "csv", "pair", "inline"],
+)
+def test_a_project_limit_names_the_first_token_too_many(
+    tmp_path: Path, files: dict[str, str], directive: str, where: str
+) -> None:
+    source = tmp_path / "src"
+    source.mkdir()
+    (source / "conf.py").write_text("extensions = ['sphinxcontrib_attnviz']\nattnviz_max_tokens = 2\n")
+    for name, text in files.items():
+        (source / name).write_text(text)
+    (source / "index.rst").write_text(f"Title\n=====\n\n{directive}\n\nAfter the figure.\n")
+    command = [sys.executable, "-m", "sphinx", "-q", "-b", "text", str(source), str(tmp_path / "out")]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=120, env=os.environ | {"NO_COLOR": "1"})
+    warnings = [line for line in result.stderr.splitlines() if "WARNING" in line]
+    assert len(warnings) == 1, warnings
+    assert f"{where}: more than 2 tokens" in warnings[0], warnings
+    assert "After the figure." in (tmp_path / "out" / "index.txt").read_text()

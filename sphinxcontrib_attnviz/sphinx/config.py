@@ -16,6 +16,11 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+#: The most tokens a figure may have in a docs build, unless ``attnviz_max_tokens`` says
+#: otherwise (None: no limit): enough for a long document, and it keeps a mistaken huge
+#: file from being read whole into the page.
+DEFAULT_MAX_TOKENS = 200_000
+
 #: name, default, types; all are baked into doctrees, so changing one re-reads every page.
 CONFIG_VALUES: tuple[tuple[str, Any, tuple[type, ...]], ...] = (
     ("attnviz_default_cmap", DEFAULT_CMAP, (str,)),
@@ -25,6 +30,7 @@ CONFIG_VALUES: tuple[tuple[str, Any, tuple[type, ...]], ...] = (
     ("attnviz_dark_cmap", None, (str, type(None))),
     ("attnviz_dark_diverging_cmap", None, (str, type(None))),
     ("attnviz_allow_outside_srcdir", False, (bool,)),
+    ("attnviz_max_tokens", DEFAULT_MAX_TOKENS, (int, type(None))),
 )
 
 
@@ -44,6 +50,11 @@ def check_config(app: Sphinx, config: Config) -> None:
             f"conf.py: attnviz_default_alpha: {error.message}; using {DEFAULT_ALPHA}", type="attnviz", subtype="config"
         )
         config.attnviz_default_alpha = DEFAULT_ALPHA
+    max_tokens = config.attnviz_max_tokens
+    if max_tokens is not None and (isinstance(max_tokens, bool) or max_tokens < 1):
+        message = f"conf.py: attnviz_max_tokens must be a positive integer or None, not {max_tokens!r}; using"
+        logger.warning(f"{message} {DEFAULT_MAX_TOKENS}", type="attnviz", subtype="config")
+        config.attnviz_max_tokens = DEFAULT_MAX_TOKENS
     for name in ("attnviz_dark_cmap", "attnviz_dark_diverging_cmap"):
         value = getattr(config, name)
         if value is None:

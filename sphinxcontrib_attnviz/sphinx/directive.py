@@ -21,7 +21,7 @@ from docutils.parsers.rst import directives
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from ..data import TokenScores
+from ..data import TokenLimit, TokenScores
 from ..errors import AttnvizError, DataError, DataFileError
 from ..formats import parse_pairs
 from ..options import OPTION_NAMES, Defaults, parse_options
@@ -103,9 +103,10 @@ class AttentionViz(SphinxDirective):
                 "inline lines": bool(self.content),
             }
         )
+        limit = self.token_limit()
         if self.content:
             source, first_line = self.content_start()
-            return parse_pairs("\n".join(self.content), source, first_line=first_line)
+            return parse_pairs("\n".join(self.content), source, first_line=first_line, limit=limit)
         if not self.state.document.settings.file_insertion_enabled:
             raise DataFileError("file insertion is disabled (file_insertion_enabled = False): no data file is read")
         return read_named_files(
@@ -114,7 +115,13 @@ class AttentionViz(SphinxDirective):
             text=self.options.get("text"),
             scores=self.options.get("scores"),
             resolve=self.resolve,
+            limit=limit,
         )
+
+    def token_limit(self) -> TokenLimit | None:
+        """``attnviz_max_tokens`` as the readers take it (None: no limit)."""
+        count = self.config.attnviz_max_tokens
+        return None if count is None else TokenLimit(count, "attnviz_max_tokens in conf.py")
 
     def content_start(self) -> tuple[str, int]:
         """The source file and 1-based line of the body's first line, for messages.
