@@ -9,8 +9,10 @@ mapping names its rows.
 
 from __future__ import annotations
 
+import os
 import warnings
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 from typing import Any
 
 from .arrays import as_float_array
@@ -20,6 +22,7 @@ from .pages import stylesheet
 from .render.html import render_html as html_fragment
 from .render.latex import latex_fragment, unsupported_message
 from .render.text import render_text
+from .sources import check_one_source, read_named_files
 from .visualization import Visualization, options_from_keywords, visualize, visualize_lists
 
 ScoresLike = Any  # a sequence of numbers, an array, a tensor, or a mapping of label -> one of those
@@ -80,6 +83,35 @@ class AttentionViz:
             raise DataError(f"offsets must be a list of (start, end) pairs, not {type(offsets).__name__}") from None
         data = TokenScores.checked_offsets(text, spans, as_rows(scores), tokens)
         self.visualization = visualize(data, options_from_keywords(options))
+
+    @classmethod
+    def from_files(
+        cls,
+        data: str | os.PathLike[str] | None = None,
+        *,
+        tokens: str | os.PathLike[str] | None = None,
+        scores: str | os.PathLike[str] | None = None,
+        **options: str | float | bool,
+    ) -> AttentionViz:
+        """Read a data file (``.json``, ``.tsv``, ``.csv``), or a tokens file and a scores
+        file, as the directive and the command line read them (the rules are in the docs'
+        "Data formats: exact rules"), with no limit on their length.
+
+        Raises DataFileError for a file that cannot be read (missing, not a regular file,
+        not UTF-8), DataError for bad content, naming the file and line, OptionError for
+        a bad option.
+        """
+        check_one_source({"data": data is not None, "tokens and scores": tokens is not None or scores is not None})
+        record = read_named_files(
+            data_file=None if data is None else os.fspath(data),
+            tokens=None if tokens is None else os.fspath(tokens),
+            text=None,
+            scores=None if scores is None else os.fspath(scores),
+            resolve=lambda name: (name, Path(name)),
+        )
+        viz = cls.__new__(cls)
+        viz.visualization = visualize(record, options_from_keywords(options))
+        return viz
 
     def _repr_html_(self) -> str:
         """The fragment with the package's stylesheet before it (a notebook has no other

@@ -6,6 +6,7 @@ and turning a text into a finite score with a located error.
 
 from __future__ import annotations
 
+import codecs
 import math
 import os
 import re
@@ -212,13 +213,38 @@ def read_bytes(path: str | Path, source: str) -> bytes:
         raise DataFileError(f"cannot be read: {error.strerror or error}", source) from None
 
 
-def decode_text(raw: bytes, source: str) -> str:
-    """UTF-8 bytes as text without a BOM; a DataFileError naming the line otherwise."""
+def decode_text(raw: bytes, source: str, first_line: int = 1, bom: bool = True) -> str:
+    """UTF-8 bytes as text, without the BOM that may start a file (if ``bom``: ``raw`` is the
+    file's start); a DataFileError naming the line of the first byte that is not UTF-8
+    (``raw`` starting at ``first_line``)."""
     try:
-        return raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig" if bom else "utf-8")
     except UnicodeDecodeError as error:
-        line = raw.count(b"\n", 0, error.start) + 1
-        raise DataFileError(f"not UTF-8 text (byte {raw[error.start]:#04x})", source, line) from None
+        line = first_line + count_line_breaks(raw[: error.start])
+        message = f"not UTF-8 text (byte {raw[error.start]:#04x}){_other_encoding(raw)}"
+        raise DataFileError(message, source, line) from None
+
+
+#: Byte-order marks of the encodings a file saved "as Unicode" may be in instead of UTF-8.
+_OTHER_BOMS = (
+    (codecs.BOM_UTF32_LE, "UTF-32"),
+    (codecs.BOM_UTF32_BE, "UTF-32"),
+    (codecs.BOM_UTF16_LE, "UTF-16"),
+    (codecs.BOM_UTF16_BE, "UTF-16"),
+)
+
+
+def _other_encoding(raw: bytes) -> str:
+    """A hint naming the encoding whose byte-order mark starts ``raw``, if any."""
+    for bom, name in _OTHER_BOMS:
+        if raw.startswith(bom):
+            return f": it is {name} (it starts with a {name} byte-order mark); save it as UTF-8"
+    return ""
+
+
+def count_line_breaks(raw: bytes) -> int:
+    """How many line breaks (``\n``, ``\r\n`` or ``\r``) ``raw`` holds."""
+    return raw.count(b"\n") + raw.count(b"\r") - raw.count(b"\r\n")
 
 
 #: A line's text and the line break that ends it (none at the end of the text): ``\r\n``,

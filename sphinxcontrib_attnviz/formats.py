@@ -30,6 +30,8 @@ from .data import (
     TokenLimit,
     TokenScores,
     check_regular_file,
+    count_line_breaks,
+    decode_text,
     iter_numbered_lines,
     numbered_lines,
     parse_score,
@@ -139,10 +141,11 @@ def read_score_file(path: str | Path, source: str, limit: TokenLimit | None = No
             for index, chunk in enumerate(_whole_line_chunks(file)):
                 values = _chunk_scores(chunk.removeprefix(_UTF8_BOM) if index == 0 else chunk, source, line)
                 if limit is not None and len(scores) + values.size > limit.count:
-                    line_of_first_extra = numbered_lines(_decoded(chunk, source, line), line)[limit.count - len(scores)]
-                    limit.check(len(scores) + values.size, source, line_of_first_extra[0])
+                    lines = iter_numbered_lines(decode_text(chunk, source, line, bom=False), line)
+                    first_extra, _ = next(islice(lines, limit.count - len(scores), None))
+                    limit.check(len(scores) + values.size, source, first_extra)
                 scores.frombytes(values.tobytes())
-                line += _line_breaks(chunk)
+                line += count_line_breaks(chunk)
     except OSError as error:
         raise DataFileError(f"cannot be read: {error.strerror or error}", source) from None
     if not scores:
@@ -165,20 +168,6 @@ def _whole_line_chunks(file: BinaryIO) -> Iterator[bytes]:
         rest = block[end:]
     if rest:
         yield rest
-
-
-def _line_breaks(chunk: bytes) -> int:
-    """How many line breaks (``\n``, ``\r\n`` or ``\r``) ``chunk`` holds."""
-    return chunk.count(b"\n") + chunk.count(b"\r") - chunk.count(b"\r\n")
-
-
-def _decoded(chunk: bytes, source: str, first_line: int) -> str:
-    """A chunk of a UTF-8 file as text; a DataFileError naming the line of a bad byte."""
-    try:
-        return chunk.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = first_line + _line_breaks(chunk[: error.start])
-        raise DataFileError(f"not UTF-8 text (byte {chunk[error.start]:#04x})", source, line) from None
 
 
 def parse_score_lines(text: str | bytes, source: str) -> np.ndarray:
@@ -209,7 +198,7 @@ def _chunk_scores(text: str | bytes, source: str, first_line: int) -> np.ndarray
         if scores is not None and np.isfinite(scores).all():
             return scores
     if isinstance(text, bytes):
-        text = _decoded(text, source, first_line)
+        text = decode_text(text, source, first_line, bom=False)
     lines = iter_numbered_lines(text, first_line)
     return np.array([parse_score(line, source, number) for number, line in lines], dtype=np.float64)
 
