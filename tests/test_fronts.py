@@ -30,6 +30,7 @@ def test_every_front_gives_the_same_fragment(tmp_path: Path) -> None:
     data = ROOTS / "test-options" / "layers.json"
     layers = json.loads(data.read_text())
     layers["tokens"][2:4] = ["sur", "##prised"]  # a continuation piece, for the subword option
+    layers["tokens"][6:8] = ["me\tand", "i\u0002\u0003"]  # a tab and controls, which Markdown would change
 
     docs = tmp_path / "sphinx"
     docs.mkdir()
@@ -68,4 +69,5 @@ def test_every_front_gives_the_same_fragment(tmp_path: Path) -> None:
     )
 
     assert "paper-figure" in directive.classes and len(directive.rows) == 2
+    assert directive.rows[0][6:8] == ["me\u2409and", "i\u2402\u2403"]
     assert directive.html == plugin.html == cli.strip() == api

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import logging
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -10,12 +13,15 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from test_colors import SAMPLE_COLOURS
 from test_sphinx_html import SAMPLE_TOKENS
 
 from pages import ROOTS, figures
+from sphinxcontrib_attnviz import render_html
+from sphinxcontrib_attnviz.mkdocs_plugin import AttentionVizPlugin, Figure
 
 
 def copy_site(name: str, tmp_path: Path) -> Path:
@@ -156,3 +162,167 @@ def test_tokenizer_output_shows_its_text(tmp_path: Path) -> None:
     assert gpt2.words == [[2, 3], [5, 6, 7, 8], [9, 10]]
     assert "subwords: bpe (detected)" in gpt2.html
     assert offsets.shown[0].strip() == "[CLS] Hi, caf\u00e9\n\U0001f60a  x [SEP]"
+
+
+#: The placeholder a block stands as in the Markdown, until the page's HTML is made.
+PLACEHOLDER = re.compile(r"attnviz[0-9a-f]{16}figure")
+#: The tokens of tests/roots/mkdocs-verbatim/docs/controls.json, as every front shows them.
+CONTROLS_SHOWN = ["a\u2409b", "x\u2402y", "p\u2403q", "{++ins++}", "{~~a~>b~~}", "\u2423\u2423"]
+
+
+def plugin_warnings(run: subprocess.CompletedProcess[str]) -> list[str]:
+    return [line for line in run.stderr.splitlines() if "attention-viz:" in line]
+
+
+def search_index(project: Path) -> str:
+    return (project / "site" / "search" / "search_index.json").read_text(encoding="utf-8")
+
+
+def test_tokens_from_a_data_file_arrive_verbatim(tmp_path: Path) -> None:
+    """A tab, U+0002 and U+0003 (which Python-Markdown expands or removes) and CriticMarkup
+    in tokens: the page holds exactly the API's fragment, wherever the block stands."""
+    project = copy_site("verbatim", tmp_path)
+    run = mkdocs_build(project)
+    assert run.returncode == 0, run.stderr
+    page = (project / "site" / "index.html").read_text(encoding="utf-8")
+    data = json.loads((project / "docs" / "controls.json").read_text(encoding="utf-8"))
+    expected = render_html(data["tokens"], data["scores"])
+    shown = figures(page)
+    assert len(shown) == 3  # at the top level, in <div markdown>, in a raw <div>
+    for figure in shown:
+        assert figure.tokens == CONTROLS_SHOWN
+        assert figure.html == expected
+    assert page.index("Before the figures.") < page.index('class="attnviz') < page.index("After the figures.")
+    assert not PLACEHOLDER.search(page) and "attnviz-style-" not in page
+    index = search_index(project)
+    assert "Before the figures" in index and "{++ins++}" in index
+    assert "attnviz{" not in index and "--av-bg" not in index and not PLACEHOLDER.search(index)
+
+
+FRONT_MATTER = {
+    "none": "",
+    "yaml": "---\ntitle: Inline\ntags: [a, b]\n---\n\n\n",
+    "multimarkdown": "Title: Inline\nAuthors: A\n    B\n\n\n",
+}
+
+
+@pytest.mark.parametrize("front", FRONT_MATTER)
+def test_inline_data_is_read_as_written(tmp_path: Path, front: str) -> None:
+    """Options, a blank line, then ``token score`` lines; or data only. Tabs between token
+    and score and inside tokens, and control characters, are kept."""
+    project = copy_site("verbatim", tmp_path)
+    (project / "docs" / "index.md").write_text(
+        FRONT_MATTER[front] + "# Inline\n\n"
+        "```attention-viz\ncmap: viridis\nlegend: true\n\nwow\t0.1\nx\u0002y 0.5\na\tb\t0.2\n\tp\u0003q   0.3\n```\n\n"
+        "~~~attention-viz\nwow 0.1\n\n[CLS] -0.25\n~~~\n\n"
+        "```attention-viz\n\nNote: 0.3\nalpha: 0.1\n```\n",
+        encoding="utf-8",
+    )
+    run = mkdocs_build(project)
+    assert run.returncode == 0, run.stderr
+    options, only_data, blank_first = figures((project / "site" / "index.html").read_text(encoding="utf-8"))
+    assert options.tokens == ["wow", "x\u2402y", "a\u2409b", "p\u2403q"]
+    assert options.html == render_html(
+        ["wow", "x\u0002y", "a\tb", "p\u0003q"], [0.1, 0.5, 0.2, 0.3], cmap="viridis", legend=True
+    )
+    assert only_data.html == render_html(["wow", "[CLS]"], [0.1, -0.25])
+    assert blank_first.tokens == ["Note:", "alpha:"]  # a block that starts with a blank line is data only
+
+
+@pytest.mark.parametrize("front", FRONT_MATTER)
+def test_a_bad_inline_line_is_one_warning_at_its_line(tmp_path: Path, front: str) -> None:
+    project = copy_site("verbatim", tmp_path)
+    page = "# Bad\n\nBefore the figure.\n\n```attention-viz\nwow 0.1\nnice\tn/a\n```\n\nAfter the figure.\n"
+    page += "\n```attention-viz\ndata: controls.json\n```\n"
+    (project / "docs" / "index.md").write_text(FRONT_MATTER[front] + page, encoding="utf-8")
+    line = FRONT_MATTER[front].count("\n") + 7
+    run = mkdocs_build(project)
+    assert run.returncode != 0
+    assert plugin_warnings(run) == [f"WARNING -  attention-viz: index.md:{line}: not a number: 'n/a'"]
+    assert mkdocs_build(project, "--no-strict").returncode == 0
+    html = (project / "site" / "index.html").read_text(encoding="utf-8")
+    assert html.index("Before the figure.") < html.index("could not be drawn") < html.index("After the figure.")
+    assert f"index.md:{line}: not a number: &#x27;n/a&#x27;" in html or f"index.md:{line}: not a number: 'n/a'" in html
+    [after] = figures(html)
+    assert after.tokens == CONTROLS_SHOWN
+
+
+def test_block_errors_name_the_page_line(tmp_path: Path) -> None:
+    """Each a single warning at the line to fix: inline data next to a data file, a typo'd
+    key, an option after the blank line, a data-only block whose first line is no pair."""
+    project = copy_site("verbatim", tmp_path)
+    (project / "docs" / "index.md").write_text(
+        "---\ntitle: Errors\n---\n\n# Errors\n\n"  # lines 1-6
+        "```attention-viz\ndata: controls.json\n\nwow 0.1\n```\n\n"  # 7-12
+        "```attention-viz\ncmpa: viridis\ndata: controls.json\n```\n\n"  # 13-17
+        "```attention-viz\ndata: controls.json\n\nlegend: true\n```\n\n"  # 18-23
+        "```attention-viz\ntokens data/x.tokens\n```\n\n"  # 24-27
+        "```attention-viz\nNote: 0.3\n```\n\n"  # 28-31
+        "```attention-viz\n```\n\n"  # 32-34
+        "After the blocks.\n",
+        encoding="utf-8",
+    )
+    run = mkdocs_build(project)
+    assert run.returncode != 0
+    keys = "data, tokens, text, scores, cmap, dark-cmap, alpha, vmin, vmax, center, legend, subwords, scale-ignore"
+    prefix = "WARNING -  attention-viz: index.md:"
+    assert plugin_warnings(run) == [
+        f"{prefix}7: more than one data source (data and inline lines); give exactly one",
+        f"{prefix}14: expected 'key: value' with a key among {keys}, rows, class, layout, not 'cmpa: viridis'",
+        f"{prefix}21: 'legend: true' is an option line after a blank line, where inline data ('token score' lines)"
+        " begins: write the options first, with no blank line before or between them",
+        f"{prefix}25: not a number: 'data/x.tokens' (the block is read as inline data, 'token score' lines:"
+        " its first line is not 'key: value')",
+        f"{prefix}29: expected 'key: value' with a key among {keys}, rows, class, layout, not 'Note: 0.3'"
+        " (if this line is inline data, start the block with a blank line)",
+        f"{prefix}32: no data: give data, or tokens and scores, or inline lines",
+    ]
+    assert mkdocs_build(project, "--no-strict").returncode == 0
+    html = (project / "site" / "index.html").read_text(encoding="utf-8")
+    assert html.count("could not be drawn") == 6 and "After the blocks." in html
+
+
+def test_max_tokens_bounds_every_figure(tmp_path: Path) -> None:
+    project = copy_site("verbatim", tmp_path)
+    (project / "mkdocs.yml").write_text("site_name: t\nplugins:\n  - attention-viz:\n      max_tokens: 3\n")
+    (project / "docs" / "index.md").write_text(
+        "# Limit\n\n```attention-viz\ndata: controls.json\n```\n\n"
+        "```attention-viz\na 1\nb 2\nc 3\n```\n\n"
+        "```attention-viz\na 1\nb 2\nc 3\nd 4\ne 5\n```\n",
+        encoding="utf-8",
+    )
+    run = mkdocs_build(project)
+    assert run.returncode != 0
+    [data_file, inline] = plugin_warnings(run)
+    assert data_file.startswith("WARNING -  attention-viz: index.md:3: controls.json")
+    too_many = "more than 3 tokens: too many for one figure in a docs build; raise the plugin option max_tokens"
+    assert too_many in data_file
+    assert inline == f"WARNING -  attention-viz: index.md:17: {too_many} (mkdocs.yml) to draw it"
+    assert len(figures((project / "site" / "index.html").read_text(encoding="utf-8"))) == 1
+
+
+@pytest.mark.parametrize("value", ["0", "-5", "lots", "true", "2.5"])
+def test_a_bad_max_tokens_is_a_warning_and_the_default(tmp_path: Path, value: str) -> None:
+    project = copy_site("verbatim", tmp_path)
+    (project / "mkdocs.yml").write_text(f"site_name: t\nplugins:\n  - attention-viz:\n      max_tokens: {value}\n")
+    run = mkdocs_build(project)
+    assert run.returncode != 0
+    [warning] = plugin_warnings(run)
+    assert "plugin option max_tokens: must be a positive integer, not" in warning and warning.endswith("using 200000")
+    assert mkdocs_build(project, "--no-strict").returncode == 0
+    assert len(figures((project / "site" / "index.html").read_text(encoding="utf-8"))) == 3
+
+
+def test_a_lost_placeholder_is_a_warning(caplog: pytest.LogCaptureFixture) -> None:
+    """Should a Markdown extension ever remove a block's placeholder, the missing figure is
+    a warning, not a silent gap."""
+    plugin = AttentionVizPlugin()
+    page = SimpleNamespace(file=SimpleNamespace(src_uri="lost.md"))
+    plugin.figures["lost.md"] = [Figure(5, "<div>kept</div>"), Figure(9, "<div>lost</div>")]
+    with caplog.at_level(logging.WARNING):
+        html = plugin.on_page_content(f"<p>{plugin.placeholder}0</p>", page=page, config=None, files=None)  # type: ignore[arg-type]
+    assert html == "<div>kept</div>"
+    assert [record.getMessage() for record in caplog.records] == [
+        "attention-viz: lost.md:9: the block's place in the page was lost "
+        "(a Markdown extension removed or changed it): the visualisation is missing"
+    ]
