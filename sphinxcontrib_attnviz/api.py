@@ -135,6 +135,11 @@ class AttentionViz:
         return fragment.source
 
     def to_text(self) -> str:
+        """Every token with its score, ``great[0.2670]``, a line per row, then the legend
+        as a line, as ``attention-viz --format text`` prints it. A token holding a newline
+        shows ``↵`` and ends its line, the row going on under its first token; every other
+        control or line-separating character shows as its stand-in (``␍``, ``\\u2028``), so
+        ``str.splitlines()`` gives exactly these lines."""
         return render_text(self.visualization)
 
     def __str__(self) -> str:

@@ -19,6 +19,7 @@ import os
 import re
 from array import array
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 from typing import BinaryIO
@@ -289,9 +290,9 @@ def parse_json(text: str, source: str, limit: TokenLimit | None = None) -> Token
         if not all(isinstance(row, list) for row in scores.values()):
             raise DataError('every row in "scores" must be a list of numbers', source)
         for label, row in scores.items():
-            _check_json_scores(row, f"row {label!r}: ", source)
+            _check_json_scores(row, f"row {label!r}: ", tokens, source)
     elif isinstance(scores, list):
-        _check_json_scores(scores, "", source)
+        _check_json_scores(scores, "", tokens, source)
     else:
         raise DataError('"scores" must be a list of numbers or an object of named lists', source)
     if limit is not None:
@@ -307,17 +308,30 @@ def parse_json(text: str, source: str, limit: TokenLimit | None = None) -> Token
 _JSON_KINDS = {list: "an array", dict: "an object"}
 
 
-def _check_json_scores(scores: list[object], where: str, source: str) -> None:
-    """A DataError naming the first score that is not a JSON number: ``true``/``false`` and
-    strings such as ``"0.5"`` are not scores, and ``null`` (a missing score) cannot be drawn."""
+def _check_json_scores(scores: list[object], where: str, tokens: list[str] | None, source: str) -> None:
+    """A DataError naming the first score that is not a JSON number (and its token): ``true``
+    and ``false``, strings such as ``"0.5"``, ``NaN`` and ``Infinity`` are not scores, and
+    ``null`` (a missing score) cannot be drawn."""
     for index, value in enumerate(scores):
         if type(value) in (int, float):  # not bool, a subclass of int
             continue
+        token = f" ({tokens[index]!r})" if tokens is not None and index < len(tokens) else ""
+        score = f"{where}score {index + 1}{token}"
         if value is None:
-            raise DataError(f"{where}score {index + 1} is null: a missing score cannot be drawn; give a number", source)
+            raise DataError(f"{score} is null: a missing score cannot be drawn; give a number", source)
+        if isinstance(value, _NonJsonConstant):
+            raise DataError(f"{score} is {value.name}: not a JSON number, and not a finite score", source)
         what = json.dumps(value, ensure_ascii=False) if isinstance(value, bool | str) else _JSON_KINDS[type(value)]
         what = what if len(what) <= 40 else f"{what[:32]}...{what[-6:]}"
-        raise DataError(f"{where}score {index + 1} is {what}, not a number", source)
+        raise DataError(f"{score} is {what}, not a number", source)
+
+
+@dataclass(frozen=True)
+class _NonJsonConstant:
+    """``NaN``, ``Infinity`` or ``-Infinity`` where Python's reader found it: JSON has no such
+    number; a score that is one is named in the error, anywhere else it is ignored."""
+
+    name: str
 
 
 class _JsonNumbers:
@@ -340,9 +354,9 @@ class _JsonNumbers:
             raise DataError(f"{shown(text)} is beyond the float range (about 1.8e308)", self.source)
         return value
 
-    def constant(self, name: str) -> float:
+    def constant(self, name: str) -> _NonJsonConstant:
         """``NaN``, ``Infinity``, ``-Infinity``: Python's reader takes them, JSON has no such number."""
-        raise DataError(f"{name} is not a JSON number, and not a finite score", self.source)
+        return _NonJsonConstant(name)
 
 
 def parse_tsv(text: str, source: str, limit: TokenLimit | None = None) -> TokenScores:
@@ -398,7 +412,8 @@ def parse_csv(text: str, source: str, limit: TokenLimit | None = None) -> TokenS
         if not row or not any(cell.strip() for cell in row):
             continue
         if len(row) != len(header):
-            raise DataError(f"{len(row)} fields where the header has {len(header)}", source, reader.line_num)
+            fields = f"{len(row)} field{'s' if len(row) != 1 else ''}"
+            raise DataError(f"{fields} where the header has {len(header)}", source, reader.line_num)
         if limit is not None:
             limit.check(len(tokens) + 1, source, reader.line_num)
         tokens.append(row[0].strip())

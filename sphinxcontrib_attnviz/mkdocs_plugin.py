@@ -15,8 +15,11 @@ the data file and its line (so ``--strict`` fails), and a visible note in the pa
 
 from __future__ import annotations
 
+import os
+import posixpath
 import re
 import secrets
+import stat
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,6 +64,15 @@ DEFAULT_MAX_TOKENS = 200_000
 MAX_TOKENS_SETTING = "the plugin option max_tokens (mkdocs.yml)"
 #: A line that reads as an option: a name, a colon, then a space, a tab or the line's end.
 _OPTION_SHAPE = re.compile(r"\s*[A-Za-z][A-Za-z0-9_-]*:(?:\s|$)")
+
+
+def _is_regular_or_missing(path: str) -> bool:
+    """Whether ``path`` (symlinks followed) is a regular file, or a directory, or gone."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return True
+    return stat.S_ISREG(mode) or stat.S_ISDIR(mode)
 
 
 class AttentionVizConfig(base.Config):
@@ -218,6 +230,13 @@ class AttentionVizPlugin(BasePlugin[AttentionVizConfig]):
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        """Add the stylesheet; leave out of the site the files in ``docs_dir`` that are not
+        regular files (a named pipe, socket or device), which MkDocs would otherwise fail
+        on, or wait on, when it copies them. A block naming one gets its own warning."""
+        for file in list(files):
+            if file.abs_src_path and not _is_regular_or_missing(file.abs_src_path):
+                log.info(f"{file.src_uri}: not a regular file (a named pipe, socket or device): left out of the site")
+                files.remove(file)
         files.append(File.generated(config, CSS_URI, content=stylesheet()))
         return files
 
@@ -343,9 +362,10 @@ class AttentionVizPlugin(BasePlugin[AttentionVizConfig]):
         path = (base_dir / name.lstrip("/")).resolve()
         if not path.is_relative_to(docs_dir):
             if not self.config.allow_outside_docs_dir:
+                page_folder = "" if name.startswith("/") else posixpath.dirname(page.file.src_uri)
                 raise DataFileError(
                     "the path resolves outside docs_dir; set allow_outside_docs_dir: true for the plugin to allow it",
-                    name,
+                    posixpath.normpath(posixpath.join(page_folder, name.lstrip("/"))),
                 )
             source = str(path)
         else:

@@ -147,14 +147,14 @@ def test_every_finite_spelling_of_float_without_underscores_is_a_score(text: str
 @pytest.mark.parametrize(
     ("scores", "message"),
     [
-        ("[0.5, true]", "score 2 is true, not a number"),
-        ("[false]", "score 1 is false, not a number"),
-        ('[0.5, "0.5"]', 'score 2 is "0.5", not a number'),
-        ("[0.5, null]", "score 2 is null: a missing score cannot be drawn; give a number"),
-        ('{"layer 1": [null]}', "row 'layer 1': score 1 is null"),
-        ("[[0.5]]", "score 1 is an array, not a number"),
-        ("[NaN]", "NaN is not a JSON number, and not a finite score"),
-        ("[-Infinity]", "-Infinity is not a JSON number"),
+        ("[0.5, true]", "score 2 ('b') is true, not a number"),
+        ("[false]", "score 1 ('a') is false, not a number"),
+        ('[0.5, "0.5"]', "score 2 ('b') is \"0.5\", not a number"),
+        ("[0.5, null]", "score 2 ('b') is null: a missing score cannot be drawn; give a number"),
+        ('{"layer 1": [null]}', "row 'layer 1': score 1 ('a') is null"),
+        ("[[0.5]]", "score 1 ('a') is an array, not a number"),
+        ("[NaN]", "score 1 ('a') is NaN: not a JSON number, and not a finite score"),
+        ("[-Infinity]", "score 1 ('a') is -Infinity: not a JSON number"),
     ],
 )
 def test_json_scores_are_json_numbers(scores: str, message: str) -> None:

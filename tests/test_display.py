@@ -343,7 +343,7 @@ def test_latex_keeps_the_text_between_tokens() -> None:
 def test_roff_words_begin_after_a_space_and_tokens_do_not_break() -> None:
     viz = AttentionViz(text="Hi (there) a b", offsets=[(0, 2), (4, 9), (11, 14)], scores=[1, 2, 3]).visualization
     [line] = render_text_lines(viz, ROFF)
-    assert line == "\\%Hi[1.000] (there[2.000]) \\%a\\~b[3.000]"
+    assert line == "\\%Hi[1.000] \\%(there[2.000]) \\%a\\ b[3.000]"  # "(there" is a word: never hyphenated
 
 
 def test_an_empty_span_that_is_no_special_token_shows_as_empty() -> None:

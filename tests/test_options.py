@@ -205,7 +205,7 @@ def test_the_same_content_in_every_format_is_the_same_record(tmp_path: Path) -> 
 def test_format_errors_name_source_and_line(tmp_path: Path) -> None:
     with pytest.raises(DataError, match=r"^d.json:3: not valid JSON"):
         parse_json('{"tokens": ["a"],\n "scores": [1],\n oops}', "d.json")
-    with pytest.raises(DataError, match=r"^d.json: row 'x': score 2 \('b'\) is nan"):
+    with pytest.raises(DataError, match=r"^d.json: row 'x': score 2 \('b'\) is NaN: not a JSON number"):
         parse_json('{"tokens": ["a", "b"], "scores": {"x": [1, NaN]}}', "d.json")
     with pytest.raises(DataError, match=r"^d.json: row 'x': 2 tokens but 1 scores"):
         parse_json('{"tokens": ["a", "b"], "scores": {"x": [1]}}', "d.json")

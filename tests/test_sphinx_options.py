@@ -68,9 +68,13 @@ def test_numref_resolves_in_latex(app, warning) -> None:
 
 @pytest.mark.sphinx("text", testroot="options")
 def test_text_builder_shows_rows_scores_and_legend(app) -> None:
+    """Each row and each legend a line of its own, never re-wrapped, at the text's indentation."""
     app.build()
-    text = " ".join(read_output(app.outdir, "rst_page.txt").split())
-    assert "layer_6: [CLS][0.4776 clipped] honestly[0.03026]" in text
-    assert "colour scale: RdBu_r from -0.01093 to 0.01093, centre 0" in text  # alpha 0.5
-    assert "new york[-0.2500 clipped]" in text
-    assert "second: [CLS][1.000] new york[-0.5000]" in text
+    rst, myst = (read_output(app.outdir, page).splitlines() for page in ("rst_page.txt", "myst_page.txt"))
+    [layer_6] = [line for line in rst if line.startswith("layer_6: [CLS][0.4776 clipped] honestly[0.03026]")]
+    assert len(layer_6) > 70 and layer_6.endswith("[SEP][0.04464]")
+    assert any(line.startswith("colour scale: RdBu_r from -0.01093 to 0.01093, centre 0") for line in rst)  # alpha 0.5
+    assert "[CLS][0.5000] new york[-0.2500 clipped] is[0.1250] great[0.7500 clipped] ![0.06250] [SEP][0.3000]" in rst
+    second = "second: [CLS][1.000] new york[-0.5000] is[0.2500] great[1.500] ![0.1250] [SEP][0.6000]"
+    assert "   " + second in rst  # in a figure, indented as the figure's text is
+    assert [line for line in myst if "[" in line] == [line for line in rst if "[" in line]

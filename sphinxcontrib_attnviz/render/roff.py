@@ -1,32 +1,51 @@
 """roff for man pages: the text output's rows, each token kept whole and verbatim.
 
 Escapes follow groff(7) and man(7): a backslash is ``\\e``; ``-``, ``'`` and `````
-are ``\\-``, ``\\(aq`` and ``\\(ga`` so that no hyphen, quote or accent is made of them;
-``\\%`` where a word begins (a token, or a word's first piece) keeps it from being
-hyphenated; a token's inner spaces and a score note's space are ``\\~`` (no line break
-inside ``a b[0.1]`` or ``[0.2469 clipped]``); each row starts a paragraph (``.sp``) and
-a line break is ``.br``. Every output line starts with ``\\&`` or ``\\%``, so no token
-is read as a request.
+are ``\\-``, ``\\(aq`` and ``\\(ga`` so that no hyphen, quote or accent is made of them.
+Each row starts a paragraph (``.sp``) and is filled: lines break only between words, at
+the row's ordinary spaces. A token's, a score note's and a label's spaces are ``\\ ``,
+an unbreakable space of fixed width (``\\~`` would stretch when the line is adjusted,
+and groff overprints a word of them that is wider than the line), so ``a b[0.1]`` and
+``[0.2469 clipped]`` are never parted. Every word of the figure starts with ``\\%``,
+which keeps roff from hyphenating it (a token that follows a gap such as ``(`` is in
+the gap's word). A line break in a row is ``.br``, and every output line starts with
+``\\&``, so no token is read as a request.
 """
 
 from __future__ import annotations
 
+import re
+
 from .text import TextMarkup
 
 _ESCAPES = str.maketrans({"\\": "\\e", "-": "\\-", "'": "\\(aq", "`": "\\(ga"})
+#: Where a word begins: the line's start, after a ``.br`` and ``\\&``, or after an
+#: ordinary space (not ``\\ ``); ``\\%`` goes there.
+_WORD_START = re.compile(r"(\A|\n\\&|(?<!\\) )(?=[^ \n])")
 
 
 def escape_roff(text: str) -> str:
     """Plain text as roff that shows it as written."""
-    return text.translate(_ESCAPES).replace(" clipped]", "\\~clipped]")
+    return text.translate(_ESCAPES)
 
 
-def token(text: str) -> str:
-    """A token's display text, its inner spaces unbreakable."""
-    return escape_roff(text).replace(" ", "\\~")
+def unbreakable(text: str) -> str:
+    """Text as roff with its spaces unbreakable: a token's display text, a score note, a label."""
+    return escape_roff(text).replace(" ", "\\ ")
 
 
-ROFF = TextMarkup(plain=escape_roff, token=token, line_break=lambda indent: "\n.br\n\\&", word_start="\\%")
+def unhyphenated(line: str) -> str:
+    """``\\%`` at the start of every word of ``line``: roff hyphenates none of them."""
+    return _WORD_START.sub(r"\1\\%", line)
+
+
+ROFF = TextMarkup(
+    plain=escape_roff,
+    token=unbreakable,
+    unbroken=unbreakable,
+    line_break=lambda indent: "\n.br\n\\&",
+    line=unhyphenated,
+)
 
 
 def paragraphs(lines: list[str]) -> str:

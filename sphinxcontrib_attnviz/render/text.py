@@ -3,7 +3,12 @@
 ``label: wow[0.03613] great[0.2670]``, a line per row, then the legend as a line.
 Tokens show their display text (:mod:`..display`); subword pieces that continue a word
 follow it with no space: ``check[0.01]point[0.02]``. A token that holds a newline ends
-its line (``↵[0.5]``); the row goes on under its first token.
+its line (``↵[0.5]``); the row goes on under its first token (a line break after the
+row's last token ends the row, and adds no empty line).
+
+The display model writes every other control and line-separating character as a
+stand-in (``␍``, ``␋``, ``\\u2028``), so the only line breaks in the output are the
+model's: ``str.splitlines()`` of a row gives its lines, however the tokens were spelt.
 """
 
 from __future__ import annotations
@@ -11,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..display import TokenDisplay
+from ..display import TokenDisplay, inline
 from ..visualization import ColouredRow, Visualization
 from . import format_bound, format_score, legend_notes
 
@@ -22,15 +27,16 @@ def _as_is(text: str) -> str:
 
 @dataclass(frozen=True)
 class TextMarkup:
-    """How a text-like output writes a row: its plain text (labels, text between tokens,
-    scores), a token's display text, and a line break that goes on under the first token
-    (given the label's width)."""
+    """How a text-like output writes a row: its plain text (text between tokens, the
+    legend), a token's display text, plain text that is never broken across lines (a
+    score note ``[0.2469 clipped]``, the row's label), a line break that goes on under
+    the first token (given the label's width), and the finished line (a row or the legend)."""
 
     plain: Callable[[str], str] = _as_is
     token: Callable[[str], str] = _as_is
+    unbroken: Callable[[str], str] = _as_is
     line_break: Callable[[int], str] = lambda indent: "\n" + " " * indent
-    #: Written before the first piece of each word.
-    word_start: str = ""
+    line: Callable[[str], str] = _as_is
 
 
 PLAIN = TextMarkup()
@@ -59,32 +65,30 @@ def _lines(display: TokenDisplay, label: str | None, suffixes: list[str], markup
     def plain(text: str) -> str:
         return line_break.join(markup.plain(line) for line in text.split("\n"))
 
-    parts = [markup.plain(prefix)]
-    for separator, text, suffix, joined in zip(
-        display.separators(), display.texts, suffixes, display.joined.tolist(), strict=True
-    ):
+    parts = [markup.unbroken(f"{label}:") + markup.plain(" ") if label is not None else ""]
+    for separator, text, suffix in zip(display.separators(), display.texts, suffixes, strict=True):
         parts.append(plain(separator))
         line_end = line_break if text.endswith("\n") else ""
-        starts_word = not joined and (not separator or separator[-1].isspace())
-        start = markup.word_start if starts_word else ""
-        parts.append(start + markup.token(text.removesuffix("\n")) + markup.plain(suffix) + line_end)
+        parts.append(markup.token(text.removesuffix("\n")) + (markup.unbroken(suffix) if suffix else "") + line_end)
     parts.append(plain(display.tail))
-    return "".join(parts)
+    return markup.line("".join(parts).removesuffix(line_break))
 
 
 def legend_line(viz: Visualization) -> str:
-    """The colour scale in words."""
+    """The colour scale in words, on one line (a control character a colormap's name
+    might hold shows as its stand-in)."""
     scale = viz.scale
     centre = f", centre {format_bound(scale.center)}" if scale.center is not None else ""
     note = "".join(f", {note}" for note in legend_notes(viz.legend)) if viz.legend else ""
-    return f"colour scale: {viz.cmap} from {format_bound(scale.vmin)} to {format_bound(scale.vmax)}{centre}{note}"
+    bounds = f"from {format_bound(scale.vmin)} to {format_bound(scale.vmax)}"
+    return inline(f"colour scale: {viz.cmap} {bounds}{centre}{note}")
 
 
 def render_text_lines(viz: Visualization, markup: TextMarkup = PLAIN) -> list[str]:
     """The rows, then the legend line if the visualisation has a legend."""
     lines = [row_line(viz, row, markup) for row in viz.rows]
     if viz.legend:
-        lines.append(markup.plain(legend_line(viz)))
+        lines.append(markup.line(markup.plain(legend_line(viz))))
     return lines
 
 

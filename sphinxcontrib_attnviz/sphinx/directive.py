@@ -6,15 +6,21 @@ The data comes from exactly one source: a data file as the argument (``.json``,
 
 Every failure becomes one warning (``type="attnviz"``, subtype ``file``, ``data``
 or ``option``) at the directive's location, and a visible note in the page where
-the visualisation would stand; the rest of the build goes on.
+the visualisation would stand; the rest of the build goes on. That includes an unknown
+option (``:cmpa:``), and under MyST an option given twice; docutils itself refuses an
+option given twice in rST, before the directive runs (see :class:`OptionSpec`).
 """
 
 from __future__ import annotations
 
+import difflib
 import os
-from functools import cache
+import posixpath
+import re
+from collections import Counter
+from functools import cache, partial
 from pathlib import Path
-from typing import ClassVar
+from typing import ClassVar, NamedTuple
 
 from docutils import nodes
 from docutils.parsers.rst import directives
@@ -22,7 +28,7 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from ..data import TokenLimit, TokenScores
-from ..errors import AttnvizError, DataError, DataFileError
+from ..errors import AttnvizError, DataError, DataFileError, OptionError
 from ..formats import parse_pairs
 from ..options import OPTION_NAMES, Defaults, parse_options
 from ..sources import check_one_source, read_named_files
@@ -35,6 +41,89 @@ WARNING_TYPE = "attnviz"
 #: Options about the data and the figure, besides the core's OPTION_NAMES.
 SOURCE_OPTIONS = ("tokens", "text", "scores")
 FIGURE_OPTIONS = ("caption", "name")
+#: Every option the directive knows, in the order the docs list them.
+DIRECTIVE_OPTIONS = (*SOURCE_OPTIONS, *OPTION_NAMES, *FIGURE_OPTIONS)
+
+
+class UnknownOption(NamedTuple):
+    """An option the directive does not know, as given, for :meth:`AttentionViz.run` to report."""
+
+    name: str
+    value: str | None
+
+
+class OptionSpec(dict[str, object]):
+    """The directive's ``option_spec``: option name -> converter, where any other name
+    gives a converter that keeps the option as an :class:`UnknownOption`.
+
+    docutils (``assemble_option_dict``) and MyST look each option's converter up as
+    ``option_spec[name]`` and turn a KeyError into an error of their own: in rST a
+    docutils ERROR that drops the whole directive, in MyST an untyped
+    ``myst.directive_option`` warning. Answering every name lets the directive report an
+    unknown option itself, as one typed ``attnviz.option`` warning.
+
+    An option given twice is another matter in rST: docutils refuses it
+    (``DuplicateOptionError``) before any converter is looked up for it, so it stays
+    docutils' error. MyST keeps the last value without a word; :meth:`AttentionViz.run`
+    finds the repeat in the block's own option lines (MyST-Parser 5.2 and later).
+    """
+
+    def __missing__(self, name: str) -> partial[UnknownOption]:
+        return partial(UnknownOption, name)
+
+
+def unknown_options_message(names: list[str]) -> str:
+    """Name the unknown options, suggest the closest known ones, list the known options."""
+    described = []
+    for name in names:
+        close = difflib.get_close_matches(name.lower(), DIRECTIVE_OPTIONS, n=2, cutoff=0.6)
+        hint = f" (did you mean {' or '.join(map(repr, close))}?)" if close else ""
+        described.append(f"{name!r}{hint}")
+    plural = "s" if len(names) > 1 else ""
+    return f"unknown option{plural} {', '.join(described)}; the options are {', '.join(DIRECTIVE_OPTIONS)}"
+
+
+def _times(count: int) -> str:
+    return "given twice" if count == 2 else f"given {count} times"
+
+
+#: The line that opens a MyST directive: a fence of backticks, tildes or colons, then ``{name}``.
+_MYST_FENCE = re.compile(r"\s*(`{3,}|~{3,}|:{3,})\s*\{")
+#: An option's name: ``:name: value`` (MyST's default block) or ``name: value`` (its ``---`` block).
+_COLON_OPTION = re.compile(r"\s*:([^:\s][^:]*?)\s*:(?:\s|$)")
+_YAML_OPTION = re.compile(r"([^\s:#][^:]*?)\s*:(?:\s|$)")
+
+
+def myst_option_names(block_text: str) -> list[str]:
+    """The option names of a MyST directive's option block, repeats kept, as MyST reads
+    the block: ``:name: value`` lines right after the opening line, or a YAML-like block
+    between ``---`` lines.
+
+    MyST-Parser 5.2 and later give the directive its whole text as ``block_text``, from
+    the opening fence on; earlier versions give only the body, without the options, and
+    then no name is found (a body line is never taken for an option)."""
+    lines = block_text.splitlines()
+    if not lines or not _MYST_FENCE.match(lines[0]):
+        return []
+    lines = lines[1:]
+    if lines and lines[0].startswith("---"):
+        names = []
+        for line in lines[1:]:
+            if line.startswith("---"):
+                break
+            match = _YAML_OPTION.match(line)
+            if match:
+                names.append(match.group(1))
+        return names
+    names = []
+    for line in lines:
+        stripped = line.lstrip()
+        if not stripped.startswith(":") or stripped.startswith(":::"):
+            break
+        match = _COLON_OPTION.match(line)
+        if match:
+            names.append(match.group(1))
+    return names
 
 
 def warning_subtype(error: AttnvizError) -> str:
@@ -62,18 +151,27 @@ class AttentionViz(SphinxDirective):
     """``.. attention-viz:: [data file]`` with the options listed in the docs.
 
     Option values are checked in :meth:`run`, not by docutils converters, so that a
-    bad value is a typed ``attnviz`` warning rather than a docutils error.
+    bad value is a typed ``attnviz`` warning rather than a docutils error; so are
+    option names (:class:`OptionSpec`).
+
+    An unknown option, or one given twice, is handled as a bad value is: one
+    ``attnviz.option`` warning, and the note takes the figure's place. The figure is not
+    drawn without the option: ``:cmpa: viridis`` or ``:vmni: 0`` is almost always a typo
+    for an option the author wanted, and a figure drawn without it would look right and
+    be wrong (other colours, another range), with the warning easy to miss in a long
+    build; the note shows the mistake where the figure would be. It is also what
+    docutils does with an rST option given twice, what the MkDocs plugin does with an
+    unknown key, and what the core does with an unknown option name.
     """
 
     optional_arguments = 1
     final_argument_whitespace = True
     has_content = True
-    option_spec: ClassVar[dict[str, object]] = {
-        name: directives.unchanged for name in (*SOURCE_OPTIONS, *OPTION_NAMES, *FIGURE_OPTIONS)
-    }
+    option_spec: ClassVar[dict[str, object]] = OptionSpec((name, directives.unchanged) for name in DIRECTIVE_OPTIONS)
 
     def run(self) -> list[nodes.Node]:
         try:
+            self.check_option_names()
             options = parse_options(
                 {name: self.options[name] for name in OPTION_NAMES if name in self.options}, self.defaults()
             )
@@ -82,6 +180,17 @@ class AttentionViz(SphinxDirective):
             return [self.report(error)]
         self.set_source_info(node)
         return [self.as_figure(node)]
+
+    def check_option_names(self) -> None:
+        """Raise OptionError for unknown options, or (under MyST) an option given twice."""
+        unknown = [value.name for value in self.options.values() if isinstance(value, UnknownOption)]
+        if unknown:
+            raise OptionError(unknown_options_message(unknown))
+        if type(self.state).__module__.partition(".")[0] == "myst_parser":
+            counts = Counter(myst_option_names(self.block_text))
+            repeated = [f"{name!r} {_times(count)}" for name, count in counts.items() if count > 1]
+            if repeated:
+                raise OptionError(f"option {', '.join(repeated)}; give each option once")
 
     def defaults(self) -> Defaults:
         config = self.config
@@ -152,10 +261,11 @@ class AttentionViz(SphinxDirective):
         source, absolute = self.env.relfn2path(filename, self.env.docname)
         path = Path(absolute)
         if not (self.config.attnviz_allow_outside_srcdir or is_within(path, self.env.srcdir)):
+            page_folder = "" if filename.startswith("/") else posixpath.dirname(self.env.docname)
             raise DataFileError(
                 "the path resolves outside the source directory; "
                 "set attnviz_allow_outside_srcdir = True in conf.py to allow it",
-                filename,
+                posixpath.normpath(posixpath.join(page_folder, filename.lstrip("/"))),
             )
         self.env.note_dependency(path)
         return source, path

@@ -3,8 +3,9 @@
 The node is a ``container`` of plain paragraphs, one per row with the tokens as words:
 what the search index sees, and what builders without a visitor of their own
 (third-party ones) write. HTML and LaTeX builders write the core's fragment instead;
-text, man and texinfo write every token with its score (``wow[0.03613]``) and the legend,
-a line per row (man and texinfo each token verbatim, in their own markup).
+text, man and texinfo write every token with its score (``wow[0.03613]``) and the legend:
+text a line per row, never re-wrapped; man and texinfo a paragraph per row, each token
+verbatim in their own markup, which their readers fill, breaking lines only between tokens.
 """
 
 from __future__ import annotations
@@ -90,14 +91,16 @@ def visit_man(translator: SphinxTranslator, node: attention_viz) -> None:
 
 
 def visit_text(translator: SphinxTranslator, node: attention_viz) -> None:
-    """Put the rows with their scores, and the legend, in place of the words, as lines
-    that the text writer does not re-wrap: a row stays one line (a newline token goes on
-    under the row's first token), a token and its score stay together."""
-    lines = [line for text in render_text_lines(node["viz"]) for line in text.split("\n")]
-    node.clear()
-    node.append(nodes.line_block("", *(nodes.line(line, line) for line in lines)))
-    translator.visit_container(node)  # type: ignore[attr-defined]
+    """The rows with their scores, and the legend, as :func:`render_text_lines` writes
+    them (what ``attention-viz --format text`` prints), at the surrounding text's
+    indentation: written the way the text writer writes a literal block, never re-wrapped
+    at 70 columns. A row stays one line (a newline token goes on under the row's first
+    token), a token and its score stay together. The model puts no line-separating
+    character but those line breaks in a row, so the writer's ``splitlines()`` keeps them."""
+    translator.new_state(0)  # type: ignore[attr-defined]
+    translator.add_text("\n".join(render_text_lines(node["viz"])))  # type: ignore[attr-defined]
+    raise nodes.SkipChildren
 
 
 def depart_text(translator: SphinxTranslator, node: attention_viz) -> None:
-    translator.depart_container(node)  # type: ignore[attr-defined]
+    translator.end_state(wrap=False)  # type: ignore[attr-defined]
