@@ -244,6 +244,8 @@ def _other_encoding(raw: bytes) -> str:
 
 def count_line_breaks(raw: bytes) -> int:
     """How many line breaks (``\n``, ``\r\n`` or ``\r``) ``raw`` holds."""
+    if b"\r" not in raw:  # the usual case: one pass
+        return raw.count(b"\n")
     return raw.count(b"\n") + raw.count(b"\r") - raw.count(b"\r\n")
 
 

@@ -126,7 +126,7 @@ def _paired(
 
 
 #: Bytes of a scores file read at a time (then cut after its last whole line).
-SCORE_CHUNK = 1 << 20
+SCORE_CHUNK = 1 << 18
 _UTF8_BOM = b"\xef\xbb\xbf"
 
 
