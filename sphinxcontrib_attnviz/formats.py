@@ -392,36 +392,51 @@ def parse_pairs(
 def parse_csv(text: str, source: str, limit: TokenLimit | None = None) -> TokenScores:
     """A header ``token,score[,more...]``; one score column is one unnamed row, several are
     named rows (distinct, non-empty names). Read as RFC 4180 says: a quoted field keeps
-    every character, line breaks included."""
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header = next((row for row in reader if row), None)
+    every character, line breaks included; a stray quote, or a quote left open at the end,
+    is an error (:func:`_csv_records`)."""
+    records = _csv_records(text, source)
+    line, header = next(((line, row) for line, row in records if row), (0, None))
     if header is None:
         raise DataError("no header and no data (empty)", source)
     header = [name.strip() for name in header]
     if len(header) < 2 or header[0].lower() != "token":
-        raise DataError(
-            f"the first line must be a header 'token,score[,...]', not {','.join(header)!r}", source, reader.line_num
-        )
+        raise DataError(f"the first line must be a header 'token,score[,...]', not {','.join(header)!r}", source, line)
     names = header[1:]
     if len(names) > 1 and ("" in names or len(set(names)) < len(names)):
         bad = sorted({repr(name) for name in names if not name or names.count(name) > 1})
-        raise DataError(f"score columns need distinct, non-empty names: {', '.join(bad)}", source, reader.line_num)
+        raise DataError(f"score columns need distinct, non-empty names: {', '.join(bad)}", source, line)
     tokens: list[str] = []
     columns: list[list[float]] = [[] for _ in header[1:]]
-    for row in reader:
+    for line, row in records:
         if not row or not any(cell.strip() for cell in row):
             continue
         if len(row) != len(header):
             fields = f"{len(row)} field{'s' if len(row) != 1 else ''}"
-            raise DataError(f"{fields} where the header has {len(header)}", source, reader.line_num)
+            raise DataError(f"{fields} where the header has {len(header)}", source, line)
         if limit is not None:
-            limit.check(len(tokens) + 1, source, reader.line_num)
+            limit.check(len(tokens) + 1, source, line)
         tokens.append(row[0].strip())
         for column, cell in zip(columns, row[1:], strict=True):
-            column.append(parse_score(cell.strip(), source, reader.line_num))
+            column.append(parse_score(cell.strip(), source, line))
     if not tokens:
         raise DataError("a header but no data", source)
     labels: list[str | None] = [None] if len(columns) == 1 else list(header[1:])
     return TokenScores(
         tuple(tokens), tuple(ScoreRow(label, np.array(column)) for label, column in zip(labels, columns, strict=True))
     )
+
+
+def _csv_records(text: str, source: str) -> Iterator[tuple[int, list[str]]]:
+    """Each CSV record with the line it ends on, read strictly (``csv``'s ``strict``
+    dialect: a quote inside an unquoted field or after a closing quote, or a quoted field
+    left open at the end, is an error); ``csv``'s own errors, such as a field longer than
+    its limit (:func:`csv.field_size_limit`, 131,072 characters), become located DataErrors."""
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            raise DataError(f"not valid CSV: {error}", source, reader.line_num) from None
+        yield reader.line_num, row

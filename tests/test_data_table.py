@@ -348,6 +348,24 @@ CASES = [
         Bad("data", "not a number: 'x'", "x.csv", 5),
     ),
     data(
+        "csv-quote-left-open",
+        "x.csv",
+        b'token,score\na,1\n"b,2\n',
+        Bad("data", "not valid CSV: unexpected end of data", "x.csv", 3),
+    ),
+    data(
+        "csv-text-after-closing-quote",
+        "x.csv",
+        b'token,score\n"a"b,1\n',
+        Bad("data", "not valid CSV: ',' expected after '\"'", "x.csv", 2),
+    ),
+    data(
+        "csv-field-past-the-csv-limit",
+        "x.csv",
+        b"token,score\n" + b"a" * 131_073 + b",1\n",
+        Bad("data", "not valid CSV: field larger than field limit (131072)", "x.csv", 2),
+    ),
+    data(
         "csv-more-fields",
         "x.csv",
         b"token,score\na,1\nb,2,3\n",
