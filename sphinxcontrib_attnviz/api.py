@@ -101,7 +101,9 @@ class AttentionViz:
         not UTF-8), DataError for bad content, naming the file and line, OptionError for
         a bad option.
         """
-        check_one_source({"data": data is not None, "tokens and scores": tokens is not None or scores is not None})
+        check_one_source(
+            {"a data file": data is not None, "tokens/scores files": tokens is not None or scores is not None}
+        )
         record = read_named_files(
             data_file=None if data is None else os.fspath(data),
             tokens=None if tokens is None else os.fspath(tokens),

@@ -35,8 +35,8 @@ def as_float_array(values: Any) -> np.ndarray:
       a (nested) sequence of numbers.
 
     Booleans become 0 and 1. Raise :class:`DataError` (a ``ValueError``), naming what was
-    given, for complex numbers, text, dates, other objects, ragged nesting, or an array
-    that cannot be brought to the CPU.
+    given, for complex numbers, text, dates, ``None`` (a missing score), integers beyond the
+    float range, other objects, ragged nesting, or an array that cannot be brought to the CPU.
     """
     try:
         array = _as_numpy(values)
@@ -44,10 +44,16 @@ def as_float_array(values: Any) -> np.ndarray:
         raise DataError(
             f"scores must be numbers; {type(values).__name__} could not be read as an array: {error}"
         ) from error
+    if array.dtype.kind == "O":
+        missing = next((index for index, value in enumerate(array.flat) if value is None), None)
+        if missing is not None:  # NumPy would make it NaN without a word
+            raise DataError(f"score {missing + 1} is None: a missing score cannot be drawn; give a number")
     what = _NOT_SCORES.get(array.dtype.kind)
     if what is None:
         try:
             return array.astype(np.float64)
+        except OverflowError:
+            what = "numbers beyond the float range (about 1.8e308)"
         except (TypeError, ValueError):
             what = "objects that are not numbers"
     raise DataError(f"scores must be real numbers, not {what} (given: {type(values).__name__} of dtype {array.dtype})")

@@ -11,6 +11,7 @@ import math
 import os
 import re
 import stat
+import sys
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -48,6 +49,14 @@ class ScoreRow:
     __hash__ = None  # type: ignore[assignment]
 
 
+def parse_max_tokens(value: object) -> int | None:
+    """A limit on the tokens of a figure: a positive integer, or None for no limit; an
+    OptionError for anything else (a float, a string, a bool, zero)."""
+    if value is None or (isinstance(value, int) and not isinstance(value, bool) and value >= 1):
+        return value
+    raise OptionError(f"must be a positive integer, not {value!r}")
+
+
 @dataclass(frozen=True)
 class TokenLimit:
     """The most tokens a figure may have, and the setting that says so (named in the message).
@@ -58,6 +67,12 @@ class TokenLimit:
 
     count: int
     setting: str
+
+    @property
+    def stop(self) -> int:
+        """Where a reader may stop: just past the limit (at most ``sys.maxsize``, which
+        ``itertools.islice`` takes)."""
+        return min(self.count + 1, sys.maxsize)
 
     def check(self, count: int, source: str | None, line: int | None = None) -> None:
         """A DataError when ``count`` tokens are more than the limit."""
@@ -239,7 +254,7 @@ def _other_encoding(raw: bytes) -> str:
     for bom, name in _OTHER_BOMS:
         if raw.startswith(bom):
             return f": it is {name} (it starts with a {name} byte-order mark); save it as UTF-8"
-    return ""
+    return "; save it as UTF-8"
 
 
 def count_line_breaks(raw: bytes) -> int:
@@ -281,7 +296,7 @@ def parse_score(text: str, source: str | None = None, line: int | None = None) -
     """One finite float written as :data:`SCORE_SYNTAX` says, or a DataError quoting the text:
     not a number, NaN or infinity, or a number beyond the float range (about 1.8e308)."""
     if not SCORE_SYNTAX.fullmatch(text):
-        raise DataError(f"not a number: {shown(text)}{_why_not_a_number(text)}", source, line)
+        raise DataError(f"not a number: {shown(text)}{number_hint(text)}", source, line)
     value = float(text)
     if math.isfinite(value):
         return value
@@ -297,8 +312,9 @@ def shown(text: str, room: int = 40) -> str:
     return f"{text[: room // 2] + '...' + text[-8:]!r} ({len(text):,} characters)"
 
 
-def _why_not_a_number(text: str) -> str:
-    """A hint for texts that ``float()`` would take but a score may not be written as."""
+def number_hint(text: str) -> str:
+    """A hint for texts that ``float()`` would take but a number may not be written as
+    (`` (write numbers without underscores)``), or ``""``."""
     if "_" in text:
         return " (write numbers without underscores)"
     if any(character.isdigit() and not character.isascii() for character in text):

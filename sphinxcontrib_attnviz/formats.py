@@ -90,20 +90,22 @@ def read_token_score_files(
 def parse_token_score_texts(tokens_text: str, scores_text: str, tokens_source: str, scores_source: str) -> TokenScores:
     """The tokens and scores files' texts: one entry per non-blank line, stripped."""
     scores = parse_score_lines(scores_text, scores_source)
-    tokens = token_list((line for _, line in iter_numbered_lines(tokens_text)), tokens_source)
+    tokens = token_list(io.StringIO(tokens_text, newline=None), tokens_source)
     return _paired(tokens, scores, lambda: tokens_text, lambda: scores_text, tokens_source, scores_source)
 
 
 def token_list(lines: Iterable[str], source: str, limit: TokenLimit | None = None) -> list[str]:
-    """The stripped non-blank lines, each distinct token kept as one string object;
-    a DataError as soon as there are more than ``limit``."""
+    """The stripped non-blank lines (each an item of ``lines``), each distinct token kept as
+    one string object; a DataError naming the line of the first token past ``limit``."""
     distinct: dict[str, str] = {}
     keep = distinct.setdefault
-    stripped = (token for line in lines if (token := line.strip()))
     if limit is None:
-        return [keep(token, token) for token in stripped]
-    tokens = [keep(token, token) for token in islice(stripped, limit.count + 1)]
-    limit.check(len(tokens), source)
+        return [keep(token, token) for line in lines if (token := line.strip())]
+    numbered = ((number, token) for number, line in enumerate(lines, start=1) if (token := line.strip()))
+    tokens: list[str] = []
+    for number, token in islice(numbered, limit.stop):
+        limit.check(len(tokens) + 1, source, number)
+        tokens.append(keep(token, token))
     return tokens
 
 
@@ -228,7 +230,7 @@ def _count_mismatch(
     )
     if len(tokens) > len(scores):
         line, token = tokens[len(scores)]
-        return DataError(f"{message} (first token without a score: {token!r})", tokens_source, line)
+        return DataError(f"{message} (first token without a score: {shown(token)})", tokens_source, line)
     line, _ = scores[len(tokens)]
     return DataError(f"{message} (first score without a token)", scores_source, line)
 
@@ -245,6 +247,8 @@ def read_data_file(path: str | Path, source: str | None = None, limit: TokenLimi
     tokens than the limit is refused.
     """
     source = source or str(path)
+    if os.path.exists(path):  # a directory or a pipe is named as such, whatever its suffix
+        check_regular_file(path, source)
     suffix = Path(path).suffix.lower()
     parsers = {".json": parse_json, ".tsv": parse_tsv, ".csv": parse_csv}
     if suffix not in parsers:
@@ -268,7 +272,11 @@ def parse_json(text: str, source: str, limit: TokenLimit | None = None) -> Token
     numbers = _JsonNumbers(source)
     try:
         document = json.loads(
-            text, parse_int=numbers.integer, parse_float=numbers.real, parse_constant=numbers.constant
+            text,
+            parse_int=numbers.integer,
+            parse_float=numbers.real,
+            parse_constant=numbers.constant,
+            object_pairs_hook=numbers.unique_keys,
         )
     except json.JSONDecodeError as error:
         raise DataError(f"not valid JSON: {error.msg}", source, error.lineno) from None
@@ -315,15 +323,28 @@ def _check_json_scores(scores: list[object], where: str, tokens: list[str] | Non
     for index, value in enumerate(scores):
         if type(value) in (int, float):  # not bool, a subclass of int
             continue
-        token = f" ({tokens[index]!r})" if tokens is not None and index < len(tokens) else ""
+        token = f" ({shown(tokens[index])})" if tokens is not None and index < len(tokens) else ""
         score = f"{where}score {index + 1}{token}"
         if value is None:
             raise DataError(f"{score} is null: a missing score cannot be drawn; give a number", source)
         if isinstance(value, _NonJsonConstant):
             raise DataError(f"{score} is {value.name}: not a JSON number, and not a finite score", source)
+        if isinstance(value, _BeyondFloat):
+            raise DataError(f"{score}: {shown(value.text)} is beyond the float range (about 1.8e308)", source)
         what = json.dumps(value, ensure_ascii=False) if isinstance(value, bool | str) else _JSON_KINDS[type(value)]
         what = what if len(what) <= 40 else f"{what[:32]}...{what[-6:]}"
         raise DataError(f"{score} is {what}, not a number", source)
+
+
+@dataclass(frozen=True)
+class _BeyondFloat:
+    """A JSON number beyond the float range, as written: a score that is one is named in
+    the error, with its position and token; anywhere else it is ignored."""
+
+    text: str
+
+    def __repr__(self) -> str:
+        return self.text if len(self.text) <= 40 else f"{self.text[:20]}...{self.text[-8:]}"
 
 
 @dataclass(frozen=True)
@@ -335,9 +356,10 @@ class _NonJsonConstant:
 
 
 class _JsonNumbers:
-    """JSON numbers as the reader takes them: integers as ``int`` (offsets must be), but
-    any number beyond the float range is a DataError naming it, never an OverflowError
-    later (nor Python's limit on the digits of an ``int``)."""
+    """JSON numbers and objects as the reader takes them: integers as ``int`` (offsets
+    must be), a number beyond the float range kept as written for the error that names it
+    (never an OverflowError later, nor Python's limit on the digits of an ``int``), and
+    objects without repeated keys."""
 
     #: Integers of up to this many digits are exact as ``int`` and within the float range.
     SHORT = 300
@@ -345,14 +367,22 @@ class _JsonNumbers:
     def __init__(self, source: str) -> None:
         self.source = source
 
-    def integer(self, text: str) -> int | float:
+    def integer(self, text: str) -> int | float | _BeyondFloat:
         return int(text) if len(text.lstrip("-")) <= self.SHORT else self.real(text)
 
-    def real(self, text: str) -> float:
+    def real(self, text: str) -> float | _BeyondFloat:
         value = float(text)
-        if not math.isfinite(value):
-            raise DataError(f"{shown(text)} is beyond the float range (about 1.8e308)", self.source)
-        return value
+        return value if math.isfinite(value) else _BeyondFloat(text)
+
+    def unique_keys(self, pairs: list[tuple[str, object]]) -> dict[str, object]:
+        """An object's members; a key given twice is an error (Python's reader would keep
+        the last value without a word)."""
+        document = dict(pairs)
+        if len(document) < len(pairs):
+            seen: set[str] = set()
+            repeated = next(key for key, _ in pairs if key in seen or seen.add(key))  # type: ignore[func-returns-value]
+            raise DataError(f"the key {shown(repeated)} is given twice in one object", self.source)
+        return document
 
     def constant(self, name: str) -> _NonJsonConstant:
         """``NaN``, ``Infinity``, ``-Infinity``: Python's reader takes them, JSON has no such number."""
@@ -381,7 +411,7 @@ def parse_pairs(
         parts = line.rsplit(separator, 1)
         if len(parts) != 2 or not parts[0].strip():
             what = "a tab" if separator == "\t" else "whitespace"
-            raise DataError(f"expected a token, {what}, and a score: {line!r}", source, number)
+            raise DataError(f"expected a token, {what}, and a score: {shown(line)}", source, number)
         tokens.append(parts[0].strip())
         scores.append(parse_score(parts[1].strip(), source, number))
     if not tokens:
@@ -400,7 +430,8 @@ def parse_csv(text: str, source: str, limit: TokenLimit | None = None) -> TokenS
         raise DataError("no header and no data (empty)", source)
     header = [name.strip() for name in header]
     if len(header) < 2 or header[0].lower() != "token":
-        raise DataError(f"the first line must be a header 'token,score[,...]', not {','.join(header)!r}", source, line)
+        given = shown(",".join(header))
+        raise DataError(f"the first line must be a header 'token,score[,...]', not {given}", source, line)
     names = header[1:]
     if len(names) > 1 and ("" in names or len(set(names)) < len(names)):
         bad = sorted({repr(name) for name in names if not name or names.count(name) > 1})

@@ -32,7 +32,7 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from .data import TokenLimit, TokenScores
+from .data import TokenLimit, TokenScores, parse_max_tokens
 from .errors import AttnvizError, DataError, DataFileError, OptionError
 from .fences import FencedBlock, fenced_blocks, replace_fenced_blocks
 from .formats import parse_pairs
@@ -220,11 +220,10 @@ class AttentionVizPlugin(BasePlugin[AttentionVizConfig]):
         except OptionError as error:
             log.warning(f"plugin option alpha: {error.message}; using {DEFAULT_ALPHA}")
             self.config.alpha = DEFAULT_ALPHA
-        max_tokens = self.config.max_tokens
-        if not isinstance(max_tokens, int) or isinstance(max_tokens, bool) or max_tokens < 1:
-            log.warning(
-                f"plugin option max_tokens: must be a positive integer, not {max_tokens!r}; using {DEFAULT_MAX_TOKENS}"
-            )
+        try:
+            parse_max_tokens(self.config.max_tokens)
+        except OptionError as error:
+            log.warning(f"plugin option max_tokens: {error.message}; using {DEFAULT_MAX_TOKENS}")
             self.config.max_tokens = DEFAULT_MAX_TOKENS
         config.extra_css.append(CSS_URI)
         return config
@@ -326,7 +325,8 @@ class AttentionVizPlugin(BasePlugin[AttentionVizConfig]):
                 "inline lines": body.data is not None,
             }
         )
-        limit = TokenLimit(self.config.max_tokens, MAX_TOKENS_SETTING)
+        count = self.config.max_tokens
+        limit = None if count is None else TokenLimit(count, MAX_TOKENS_SETTING)
         if body.data is not None:
             try:
                 return parse_pairs(body.data, src_uri, first_line=body.data_line, limit=limit)

@@ -10,6 +10,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from .data import SCORE_SYNTAX, number_hint
 from .display import SCHEMES as SUBWORD_SCHEMES
 from .errors import OptionError
 
@@ -111,14 +112,28 @@ def parse_options(raw: Mapping[str, str | float | bool | None], defaults: Defaul
 
 
 def parse_alpha(value: str | float | bool | None) -> float:
-    """A finite alpha >= 0 from a number or its text."""
-    try:
-        alpha = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        raise OptionError(f"alpha must be a number >= 0, not {value!r}") from None
+    """A finite alpha >= 0 from a number or its text (written as a score is:
+    :data:`~.data.SCORE_SYNTAX`)."""
+    alpha = parse_number("alpha", value, "a number >= 0")
     if not math.isfinite(alpha) or alpha < 0:
         raise OptionError(f"alpha must be a finite number >= 0, not {value!r}")
     return alpha
+
+
+def parse_number(name: str, value: object, what: str = "a number") -> float:
+    """A number option's value: an ``int`` or ``float`` (not a bool), or text written as a
+    score is (:data:`~.data.SCORE_SYNTAX`: no ``1_0``, ASCII digits only), as a float
+    (NaN and infinity included: the caller says whether they may be); OptionError naming
+    ``name`` otherwise."""
+    if isinstance(value, str) and SCORE_SYNTAX.fullmatch(value.strip()):
+        return float(value)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        try:
+            return float(value)
+        except OverflowError:
+            raise OptionError(f"{name} must be {what}, not {value!r}: beyond the float range") from None
+    hint = number_hint(value) if isinstance(value, str) else ""
+    raise OptionError(f"{name} must be {what}, not {value!r}{hint}")
 
 
 def parse_flag(name: str, value: str | float | bool | None) -> bool:
@@ -161,10 +176,7 @@ def _optional_float(raw: Mapping[str, object], name: str) -> float | None:
     if name not in raw:
         return None
     value = raw[name]
-    try:
-        number = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        raise OptionError(f"{name} must be a number, not {value!r}") from None
+    number = parse_number(name, value)
     if not math.isfinite(number):
         raise OptionError(f"{name} must be a finite number, not {value!r}")
     return number

@@ -115,6 +115,7 @@ def test_option_flags(tmp_path: Path) -> None:
         (("--cmap", "virdis"), "", "attention-viz: error: unknown colormap 'virdis'; did you mean 'viridis'"),
         (("--alpha", "-1"), "", "attention-viz: error: alpha must be a finite number >= 0, not '-1'"),
         (("--vmin", "x"), "", "attention-viz: error: vmin must be a number, not 'x'"),
+        (("--vmin", "1_0"), "", "attention-viz: error: vmin must be a number, not '1_0' (write numbers without"),
         (("--subwords", "morse"), "", "attention-viz: error: argument --subwords: invalid choice: 'morse'"),
         (("--bogus",), "", "attention-viz: error: unrecognized arguments: --bogus"),
         (
@@ -134,7 +135,8 @@ def test_option_flags(tmp_path: Path) -> None:
 )
 def test_every_error_is_one_line_and_exit_2(tmp_path: Path, args: tuple[str, ...], stdin: str, message: str) -> None:
     if args:  # with no arguments, the folder is empty: the default files are missing
-        for name, content in {"text": "a\nb\nc\n", "score": "1\n2\n3\n", "bad": "1\n2\nx\n", "short": "1\n2\n"}.items():
+        files = {"text": "a\nb\nc\n", "score": "1\n2\n3\n", "bad": "1\n2\nx\n", "short": "1\n2\n", "d.xlsx": "x"}
+        for name, content in files.items():
             (tmp_path / name).write_text(content)
     result = run(*args, cwd=tmp_path, stdin=stdin)
     assert result.returncode == 2

@@ -92,7 +92,8 @@ def test_sphinx_warns_once_per_bad_figure_and_builds_the_page(tmp_path: Path) ->
     warnings = [line for line in result.stderr.splitlines() if "WARNING" in line]
     assert len(warnings) == 3, warnings
     assert "deep.json: nested too deeply" in warnings[0] and warnings[0].endswith("[attnviz.data]")
-    assert "big.json: '10000000000000000000...00000000' (401 characters) is beyond the float range" in warnings[1]
+    too_big = "big.json: score 1 ('a'): '10000000000000000000...00000000' (401 characters) is beyond the float range"
+    assert too_big in warnings[1]
     assert "pipe.json: is not a regular file" in warnings[2] and warnings[2].endswith("[attnviz.file]")
     assert "After the figures." in (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
 
@@ -237,3 +238,64 @@ def test_a_project_limit_names_the_first_token_too_many(
     assert len(warnings) == 1, warnings
     assert f"{where}: more than 2 tokens" in warnings[0], warnings
     assert "After the figure." in (tmp_path / "out" / "index.txt").read_text()
+
+
+@pytest.mark.parametrize(
+    ("setting", "warned"),
+    [
+        ("1e6", "must be a positive integer, not 1000000.0 (or None for no limit); using 200000"),
+        ("'300000'", "must be a positive integer, not '300000' (or None for no limit); using 200000"),
+        ("0", "must be a positive integer, not 0 (or None for no limit); using 200000"),
+        ("True", "must be a positive integer, not True (or None for no limit); using 200000"),
+        ("2**70", None),
+        ("None", None),
+    ],
+)
+def test_any_attnviz_max_tokens_lets_the_build_go_on(tmp_path: Path, setting: str, warned: str | None) -> None:
+    """A bad value is one attnviz.config warning and the default; a huge one is no limit;
+    a limit past a tokens file's end is located at that file's line."""
+    source = tmp_path / "src"
+    source.mkdir()
+    (source / "conf.py").write_text(f"extensions = ['sphinxcontrib_attnviz']\nattnviz_max_tokens = {setting}\n")
+    (source / "t.txt").write_text("a\n\n" * 200_001)
+    (source / "s.txt").write_text("1\n2\n")
+    (source / "index.rst").write_text("T\n=\n\n.. attention-viz::\n   :tokens: t.txt\n   :scores: s.txt\n\nAfter.\n")
+    command = [sys.executable, "-m", "sphinx", "-q", "-b", "text", str(source), str(tmp_path / "out")]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=120, env=os.environ | {"NO_COLOR": "1"})
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    ours = [line for line in result.stderr.splitlines() if "[attnviz." in line]
+    expected_figure = (
+        "t.txt:400001: more than 200,000 tokens"
+        if warned is not None
+        else "200001 tokens in t.txt but 2 scores in s.txt; the counts must be equal"
+    )
+    assert len(ours) == (2 if warned else 1), ours
+    if warned:
+        assert f"conf.py: attnviz_max_tokens {warned} [attnviz.config]" in ours[0]
+    assert expected_figure in ours[-1], ours
+    assert "After." in (tmp_path / "out" / "index.txt").read_text()
+
+
+def test_json_keys_given_twice_and_unknown_suffix_paths(tmp_path: Path) -> None:
+    with pytest.raises(DataError, match=r"^d\.json: the key 'scores' is given twice in one object$"):
+        parse_json('{"tokens": ["a"], "scores": [1], "scores": [2]}', "d.json")
+    (tmp_path / "folder").mkdir()
+    os.mkfifo(tmp_path / "pipe.scores")
+    for name, message in (("folder", "is a directory, not a file"), ("pipe.scores", "is not a regular file")):
+        with pytest.raises(AttnvizError, match=rf"^{name}: {message}"):
+            formats.read_data_file(tmp_path / name, name)
+
+
+@pytest.mark.parametrize(
+    ("scores", "message"),
+    [
+        ([0.1, None], "score 2 is None: a missing score cannot be drawn; give a number"),
+        ([10**400, 0.0], "not numbers beyond the float range (about 1.8e308)"),
+    ],
+)
+def test_api_scores_missing_or_beyond_the_float_range_are_data_errors(scores: list[object], message: str) -> None:
+    from sphinxcontrib_attnviz.api import AttentionViz
+
+    with pytest.raises(DataError) as raised:
+        AttentionViz(["a", "b"], scores)
+    assert message in str(raised.value)

@@ -71,6 +71,8 @@ PIPE = "is not a regular file (a named pipe, socket or device): refused, it coul
 SPHINX_OUTSIDE = (
     "the path resolves outside the source directory; set attnviz_allow_outside_srcdir = True in conf.py to allow it"
 )
+LATIN1_E9 = "not UTF-8 text (byte 0xe9); save it as UTF-8"
+LATIN1_B5 = "not UTF-8 text (byte 0xb5); save it as UTF-8"
 MKDOCS_OUTSIDE = "the path resolves outside docs_dir; set allow_outside_docs_dir: true for the plugin to allow it"
 DIGITS_400 = b"1" + b"0" * 400
 DEEP_50000 = b"[" * 50_000 + b"]" * 50_000
@@ -168,8 +170,18 @@ CASES = [
         Bad("file", UTF16_BOM.replace("0xff", "0xfe"), "s.txt", 1),
     ),
     pair("pair-utf32-bom-scores", b"a\nb\n", "1\n2\n".encode("utf-32"), Bad("file", UTF32_BOM, "s.txt", 1)),
-    pair("pair-latin1-tokens", b"a\ncaf\xe9\n", b"1\n2\n", Bad("file", "not UTF-8 text (byte 0xe9)", "t.txt", 2)),
-    pair("pair-latin1-scores", b"a\nb\nc\n", b"1\n2\n\xb53\n", Bad("file", "not UTF-8 text (byte 0xb5)", "s.txt", 3)),
+    pair(
+        "pair-latin1-tokens",
+        b"a\ncaf\xe9\n",
+        b"1\n2\n",
+        Bad("file", LATIN1_E9, "t.txt", 2),
+    ),
+    pair(
+        "pair-latin1-scores",
+        b"a\nb\nc\n",
+        b"1\n2\n\xb53\n",
+        Bad("file", LATIN1_B5, "s.txt", 3),
+    ),
     pair("pair-no-trailing-newline", b"a\nb", b"1\n2", AB),
     pair("pair-trailing-blank-lines", b"a\nb\n\n \n\t\n", b"1\n2\n\n\r\n  \n", AB),
     pair("pair-blank-lines-inside", b"\na\n\n  \nb\n\nc\n", b"1\n\n\n2\n \n3\n", ABC),
@@ -287,7 +299,12 @@ CASES = [
     # TSV: token<TAB>score
     data("tsv-utf8-bom-header", "x.tsv", b"\xef\xbb\xbftoken\tscore\na\t1\nb\t2\n", AB),
     data("tsv-utf16-bom", "x.tsv", "a\t1\n".encode("utf-16"), Bad("file", UTF16_BOM, "x.tsv", 1)),
-    data("tsv-latin1", "x.tsv", b"a\t1\n\ncaf\xe9\t2\n", Bad("file", "not UTF-8 text (byte 0xe9)", "x.tsv", 3)),
+    data(
+        "tsv-latin1",
+        "x.tsv",
+        b"a\t1\n\ncaf\xe9\t2\n",
+        Bad("file", LATIN1_E9, "x.tsv", 3),
+    ),
     data("tsv-cr-only", "x.tsv", b"a\t1\rb\t2\r", AB),
     data("tsv-crlf-no-trailing-newline", "x.tsv", b"a\t1\r\nb\t2", AB),
     data("tsv-blank-lines", "x.tsv", b"\n\na\t1\n \n\nb\t2\n\n\t\n", AB),
@@ -330,7 +347,10 @@ CASES = [
     data("csv-utf8-bom-crlf", "x.csv", b"\xef\xbb\xbftoken,score\r\na,1\r\nb,2\r\n", AB),
     data("csv-utf16-bom", "x.csv", "token,score\na,1\n".encode("utf-16"), Bad("file", UTF16_BOM, "x.csv", 1)),
     data(
-        "csv-latin1", "x.csv", b"token,score\na,1\ncaf\xe9,2\n", Bad("file", "not UTF-8 text (byte 0xe9)", "x.csv", 3)
+        "csv-latin1",
+        "x.csv",
+        b"token,score\na,1\ncaf\xe9,2\n",
+        Bad("file", LATIN1_E9, "x.csv", 3),
     ),
     data("csv-blank-lines-no-trailing-newline", "x.csv", b"token,score\n\na,1\n\n\nb,2", AB),
     data("csv-cr-only", "x.csv", b"token,score\ra,1\rb,2\r", AB),
@@ -431,7 +451,7 @@ CASES = [
         "json-latin1",
         "x.json",
         b'{"tokens":\n["caf\xe9"], "scores": [1]}',
-        Bad("file", "not UTF-8 text (byte 0xe9)", "x.json", 2),
+        Bad("file", LATIN1_E9, "x.json", 2),
     ),
     data(
         "json-minus-zero-subnormal",
@@ -451,7 +471,8 @@ CASES = [
         b'{"tokens": ["a"], "scores": [' + DIGITS_400 + b"]}",
         Bad(
             "data",
-            "'10000000000000000000...00000000' (401 characters) is beyond the float range (about 1.8e308)",
+            "score 1 ('a'): '10000000000000000000...00000000' (401 characters) is beyond the float range"
+            " (about 1.8e308)",
             "x.json",
         ),
     ),
@@ -459,7 +480,7 @@ CASES = [
         "json-1e400",
         "x.json",
         b'{"tokens": ["a"], "scores": [1e400]}',
-        Bad("data", "'1e400' is beyond the float range (about 1.8e308)", "x.json"),
+        Bad("data", "score 1 ('a'): '1e400' is beyond the float range (about 1.8e308)", "x.json"),
     ),
     data(
         "json-nested-50000",
@@ -843,7 +864,9 @@ def test_a_fifo_in_docs_dir_lets_the_mkdocs_build_finish(tmp_path: Path) -> None
     command = [sys.executable, "-m", "mkdocs", "build", "-f", str(tmp_path / "mkdocs.yml")]
     run = subprocess.run(command, capture_output=True, text=True, timeout=60, env=ENV)
     assert page_warnings(run.stderr, "WARNING") == [f"WARNING -  attention-viz: index.md:5: pipe.tsv: {PIPE}"]
-    left_out = "INFO    -  attention-viz: pipe.tsv: not a regular file (a named pipe, socket or device): left out of the site"
+    left_out = (
+        "INFO    -  attention-viz: pipe.tsv: not a regular file (a named pipe, socket or device): left out of the site"
+    )
     assert page_warnings(run.stderr, "INFO    -  attention-viz:") == [left_out]
     assert run.returncode == 0 and "Traceback" not in run.stderr, run.stderr[-2000:]
     note = Bad("file", PIPE, "pipe.tsv", as_written=True)

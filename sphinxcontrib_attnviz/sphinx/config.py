@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from sphinx.util import logging
 
 from ..colors import colormap
+from ..data import parse_max_tokens
 from ..errors import OptionError
 from ..options import DEFAULT_ALPHA, DEFAULT_CMAP, DEFAULT_DIVERGING_CMAP, parse_alpha
 
@@ -30,7 +31,7 @@ CONFIG_VALUES: tuple[tuple[str, Any, tuple[type, ...]], ...] = (
     ("attnviz_dark_cmap", None, (str, type(None))),
     ("attnviz_dark_diverging_cmap", None, (str, type(None))),
     ("attnviz_allow_outside_srcdir", False, (bool,)),
-    ("attnviz_max_tokens", DEFAULT_MAX_TOKENS, (int, type(None))),
+    ("attnviz_max_tokens", DEFAULT_MAX_TOKENS, (int, type(None))),  # checked in check_config
 )
 
 
@@ -50,10 +51,11 @@ def check_config(app: Sphinx, config: Config) -> None:
             f"conf.py: attnviz_default_alpha: {error.message}; using {DEFAULT_ALPHA}", type="attnviz", subtype="config"
         )
         config.attnviz_default_alpha = DEFAULT_ALPHA
-    max_tokens = config.attnviz_max_tokens
-    if max_tokens is not None and (isinstance(max_tokens, bool) or max_tokens < 1):
-        message = f"conf.py: attnviz_max_tokens must be a positive integer or None, not {max_tokens!r}; using"
-        logger.warning(f"{message} {DEFAULT_MAX_TOKENS}", type="attnviz", subtype="config")
+    try:
+        parse_max_tokens(config.attnviz_max_tokens)
+    except OptionError as error:
+        message = f"conf.py: attnviz_max_tokens {error.message} (or None for no limit); using {DEFAULT_MAX_TOKENS}"
+        logger.warning(message, type="attnviz", subtype="config")
         config.attnviz_max_tokens = DEFAULT_MAX_TOKENS
     for name in ("attnviz_dark_cmap", "attnviz_dark_diverging_cmap"):
         value = getattr(config, name)
