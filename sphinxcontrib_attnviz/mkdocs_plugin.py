@@ -44,6 +44,7 @@ from .options import (
     Defaults,
     parse_alpha,
     parse_options,
+    unknown_options_message,
 )
 from .pages import stylesheet
 from .render.html import escape_text, render_html
@@ -124,6 +125,8 @@ def parse_block(block: FencedBlock, source: str, first_line: int) -> BlockBody:
             line, number = lines[index], first_line + index
             key, colon, value = line.partition(":")
             key = key.strip()
+            if colon and key not in KNOWN_KEYS and _OPTION_SHAPE.match(line) and not (index == 0 and _is_pair(line)):
+                raise OptionError(unknown_options_message([key], KNOWN_KEYS, kind="key"), source, number)
             if not colon or key not in KNOWN_KEYS:
                 hint = " (if this line is inline data, start the block with a blank line)"
                 raise OptionError(

@@ -6,8 +6,9 @@ The directive, the command line and the plugin all hand their option strings to
 
 from __future__ import annotations
 
+import difflib
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from .data import SCORE_SYNTAX, number_hint
@@ -87,7 +88,7 @@ def parse_options(raw: Mapping[str, str | float | bool | None], defaults: Defaul
     defaults = defaults or Defaults()
     unknown = sorted(set(raw) - set(OPTION_NAMES))
     if unknown:
-        raise OptionError(f"unknown option {', '.join(unknown)}; the options are {', '.join(OPTION_NAMES)}")
+        raise OptionError(unknown_options_message(unknown, OPTION_NAMES))
     center = _optional_float(raw, "center")
     vmin, vmax = _optional_float(raw, "vmin"), _optional_float(raw, "vmax")
     if center is not None and (vmin is not None or vmax is not None):
@@ -109,6 +110,19 @@ def parse_options(raw: Mapping[str, str | float | bool | None], defaults: Defaul
         classes=tuple(str(raw.get("class") or "").split()),
         layout=_choice(raw, "layout", LAYOUTS) if str(raw.get("layout") or "").strip() else None,
     )
+
+
+def unknown_options_message(names: Sequence[str], known: Sequence[str], kind: str = "option") -> str:
+    """Name the unknown options, suggest the closest known ones, list the known ones
+    (``unknown option 'cmpa' (did you mean 'cmap'?); the options are ...``); every front
+    words the mistake this way."""
+    described = []
+    for name in names:
+        close = difflib.get_close_matches(name.lower(), known, n=2, cutoff=0.6)
+        hint = f" (did you mean {' or '.join(map(repr, close))}?)" if close else ""
+        described.append(f"{name!r}{hint}")
+    plural = "s" if len(names) > 1 else ""
+    return f"unknown {kind}{plural} {', '.join(described)}; the {kind}s are {', '.join(known)}"
 
 
 def parse_alpha(value: str | float | bool | None) -> float:

@@ -11,7 +11,8 @@ import pytest
 from sphinx.cmd.build import build_main
 
 from pages import ROOTS, figures, read_output
-from sphinxcontrib_attnviz.sphinx.directive import DIRECTIVE_OPTIONS, myst_option_names, unknown_options_message
+from sphinxcontrib_attnviz.options import unknown_options_message
+from sphinxcontrib_attnviz.sphinx.directive import DIRECTIVE_OPTIONS, myst_option_names
 
 SAMPLE = ROOTS / "test-myst"
 KNOWN = ", ".join(DIRECTIVE_OPTIONS)
@@ -281,5 +282,7 @@ def test_myst_option_names_reads_the_option_block() -> None:
 
 
 def test_unknown_options_message_suggests_and_lists() -> None:
-    assert unknown_options_message(["scores-file"]).startswith("unknown option 'scores-file' (did you mean 'scores'?);")
-    assert unknown_options_message(["zzz"]) == f"unknown option 'zzz'; the options are {KNOWN}"
+    assert unknown_options_message(["scores-file"], DIRECTIVE_OPTIONS).startswith(
+        "unknown option 'scores-file' (did you mean 'scores'?);"
+    )
+    assert unknown_options_message(["zzz"], DIRECTIVE_OPTIONS) == f"unknown option 'zzz'; the options are {KNOWN}"

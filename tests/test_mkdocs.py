@@ -268,7 +268,7 @@ def test_block_errors_name_the_page_line(tmp_path: Path) -> None:
     prefix = "WARNING -  attention-viz: index.md:"
     assert plugin_warnings(run) == [
         f"{prefix}7: more than one data source (data and inline lines); give exactly one",
-        f"{prefix}14: expected 'key: value' with a key among {keys}, rows, class, layout, not 'cmpa: viridis'",
+        f"{prefix}14: unknown key 'cmpa' (did you mean 'cmap'?); the keys are {keys}, rows, class, layout",
         f"{prefix}21: 'legend: true' is an option line after a blank line, where inline data ('token score' lines)"
         " begins: write the options first, with no blank line before or between them",
         f"{prefix}25: not a number: 'data/x.tokens' (the block is read as inline data, 'token score' lines:"

@@ -13,7 +13,6 @@ option given twice in rST, before the directive runs (see :class:`OptionSpec`).
 
 from __future__ import annotations
 
-import difflib
 import os
 import posixpath
 import re
@@ -30,7 +29,7 @@ from sphinx.util.docutils import SphinxDirective
 from ..data import TokenLimit, TokenScores
 from ..errors import AttnvizError, DataError, DataFileError, OptionError
 from ..formats import parse_pairs
-from ..options import OPTION_NAMES, Defaults, parse_options
+from ..options import OPTION_NAMES, Defaults, parse_options, unknown_options_message
 from ..sources import check_one_source, read_named_files
 from ..visualization import visualize
 from .nodes import make_node
@@ -70,17 +69,6 @@ class OptionSpec(dict[str, object]):
 
     def __missing__(self, name: str) -> partial[UnknownOption]:
         return partial(UnknownOption, name)
-
-
-def unknown_options_message(names: list[str]) -> str:
-    """Name the unknown options, suggest the closest known ones, list the known options."""
-    described = []
-    for name in names:
-        close = difflib.get_close_matches(name.lower(), DIRECTIVE_OPTIONS, n=2, cutoff=0.6)
-        hint = f" (did you mean {' or '.join(map(repr, close))}?)" if close else ""
-        described.append(f"{name!r}{hint}")
-    plural = "s" if len(names) > 1 else ""
-    return f"unknown option{plural} {', '.join(described)}; the options are {', '.join(DIRECTIVE_OPTIONS)}"
 
 
 def _times(count: int) -> str:
@@ -185,7 +173,7 @@ class AttentionViz(SphinxDirective):
         """Raise OptionError for unknown options, or (under MyST) an option given twice."""
         unknown = [value.name for value in self.options.values() if isinstance(value, UnknownOption)]
         if unknown:
-            raise OptionError(unknown_options_message(unknown))
+            raise OptionError(unknown_options_message(unknown, DIRECTIVE_OPTIONS))
         if type(self.state).__module__.partition(".")[0] == "myst_parser":
             counts = Counter(myst_option_names(self.block_text))
             repeated = [f"{name!r} {_times(count)}" for name, count in counts.items() if count > 1]
