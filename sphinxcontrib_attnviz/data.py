@@ -7,6 +7,7 @@ and turning a text into a finite score with a located error.
 from __future__ import annotations
 
 import codecs
+import errno
 import math
 import os
 import re
@@ -204,6 +205,22 @@ def read_text(path: str | Path, source: str | None = None) -> str:
     return decode_text(read_bytes(path, source), source)
 
 
+#: What resolving a path raises: a symbolic link loop (RuntimeError before Python 3.13,
+#: OSError after), a NUL character (ValueError), another OS error.
+RESOLVE_ERRORS = (OSError, RuntimeError, ValueError)
+
+
+def unresolvable(error: Exception, source: str) -> DataFileError:
+    """The DataFileError for a path that cannot be resolved (one of :data:`RESOLVE_ERRORS`)."""
+    if isinstance(error, ValueError):
+        reason = "the path holds a NUL character"
+    elif isinstance(error, RuntimeError) or getattr(error, "errno", None) == errno.ELOOP:
+        reason = "a loop of symbolic links"
+    else:
+        reason = getattr(error, "strerror", None) or str(error)
+    return DataFileError(f"cannot be resolved: {reason}", source)
+
+
 def check_regular_file(path: str | Path, source: str) -> None:
     """DataFileError naming ``source`` unless ``path`` is a regular file (after links):
     a named pipe, socket or device is refused before it is opened, so reading never hangs."""
@@ -213,6 +230,8 @@ def check_regular_file(path: str | Path, source: str) -> None:
         raise DataFileError("file not found", source) from None
     except OSError as error:
         raise DataFileError(f"cannot be read: {error.strerror or error}", source) from None
+    except ValueError:  # "embedded null byte"
+        raise DataFileError("the path holds a NUL character", source) from None
     if stat.S_ISDIR(mode):
         raise DataFileError("is a directory, not a file", source)
     if not stat.S_ISREG(mode):
@@ -232,8 +251,10 @@ def decode_text(raw: bytes, source: str, first_line: int = 1, bom: bool = True) 
     """UTF-8 bytes as text, without the BOM that may start a file (if ``bom``: ``raw`` is the
     file's start); a DataFileError naming the line of the first byte that is not UTF-8
     (``raw`` starting at ``first_line``)."""
+    if bom and raw.startswith(codecs.BOM_UTF8):
+        raw = raw[len(codecs.BOM_UTF8) :]  # error positions then count from what follows it
     try:
-        return raw.decode("utf-8-sig" if bom else "utf-8")
+        return raw.decode("utf-8")
     except UnicodeDecodeError as error:
         line = first_line + count_line_breaks(raw[: error.start])
         message = f"not UTF-8 text (byte {raw[error.start]:#04x}){_other_encoding(raw)}"
@@ -288,8 +309,12 @@ def numbered_lines(text: str, first_line: int = 1) -> list[tuple[int, str]]:
 
 #: A score as JSON or Python's ``float()`` writes one, without underscores and with
 #: ASCII digits only (``float()`` also takes ``1_000`` and the digits of other scripts).
-SCORE_SYNTAX = re.compile(r"[+-]?(?:(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|inf|infinity|nan)", re.IGNORECASE)
-_NOT_FINITE = re.compile(r"[+-]?(?:inf|infinity|nan)", re.IGNORECASE)
+#: Each part matches one way only, so a long text that fails is rejected in linear time;
+#: ASCII letters only (the dotless ``\u0131`` is no ``i``).
+SCORE_SYNTAX = re.compile(
+    r"[+-]?(?:(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|inf|infinity|nan)", re.IGNORECASE | re.ASCII
+)
+_NOT_FINITE = re.compile(r"[+-]?(?:inf|infinity|nan)", re.IGNORECASE | re.ASCII)
 
 
 def parse_score(text: str, source: str | None = None, line: int | None = None) -> float:

@@ -13,7 +13,9 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-_FENCE = re.compile(r"^(?P<indent> {0,3})(?P<fence>`{3,}|~{3,})(?P<info>.*?)\s*$")
+#: The info string is taken whole and stripped in code: a lazy ``.*?`` before ``\s*$``
+#: would make a line of many spaces cost quadratic time.
+_FENCE = re.compile(r"^(?P<indent> {0,3})(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
 
 
 @dataclass(frozen=True)
@@ -28,7 +30,9 @@ class FencedBlock:
 
 def _closes(line: str, fence: str) -> bool:
     match = _FENCE.match(line)
-    return bool(match and not match["info"] and match["fence"][0] == fence[0] and len(match["fence"]) >= len(fence))
+    if not match or match["info"].strip():
+        return False
+    return match["fence"][0] == fence[0] and len(match["fence"]) >= len(fence)
 
 
 def _scan(lines: list[str], language: str) -> Iterator[tuple[int, int, FencedBlock | None]]:

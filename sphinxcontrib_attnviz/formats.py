@@ -34,7 +34,6 @@ from .data import (
     count_line_breaks,
     decode_text,
     iter_numbered_lines,
-    numbered_lines,
     parse_score,
     read_bytes,
     read_text,
@@ -63,7 +62,9 @@ def read_token_score_files(
     """
     tokens_source = tokens_source or str(tokens_path)
     scores_source = scores_source or str(scores_path)
-    check_regular_file(tokens_path, tokens_source)
+    for path, source in ((tokens_path, tokens_source), (scores_path, scores_source)):
+        check_regular_file(path, source)
+        check_size(path, source, limit)
     try:
         # universal newlines: \n, \r\n and \r all end a line, as in the original script
         tokens_file = open(tokens_path, encoding="utf-8-sig", newline=None)  # noqa: SIM115 (closed below)
@@ -77,6 +78,8 @@ def read_token_score_files(
         except UnicodeDecodeError:
             read_text(tokens_path, tokens_source)  # raises the located DataFileError
             raise
+        except OSError as error:
+            raise DataFileError(f"cannot be read: {error.strerror or error}", tokens_source) from None
     return _paired(
         tokens,
         scores,
@@ -121,9 +124,7 @@ def _paired(
     if not tokens:
         raise DataError("no tokens (the file is empty or blank)", tokens_source)
     if len(tokens) != len(scores):
-        raise _count_mismatch(
-            numbered_lines(tokens_text()), numbered_lines(scores_text()), tokens_source, scores_source
-        )
+        raise _count_mismatch(len(tokens), len(scores), tokens_text, scores_text, tokens_source, scores_source)
     return TokenScores(tuple(tokens), (ScoreRow(None, scores),))
 
 
@@ -142,13 +143,18 @@ def read_score_file(path: str | Path, source: str, limit: TokenLimit | None = No
     try:
         with open(path, "rb") as file:
             for index, chunk in enumerate(_whole_line_chunks(file)):
-                values = _chunk_scores(chunk.removeprefix(_UTF8_BOM) if index == 0 else chunk, source, line)
+                body = chunk.removeprefix(_UTF8_BOM) if index == 0 else chunk
+                values = _chunk_scores(body, source, line)
                 if limit is not None and len(scores) + values.size > limit.count:
-                    lines = iter_numbered_lines(decode_text(chunk, source, line, bom=False), line)
+                    lines = iter_numbered_lines(decode_text(body, source, line, bom=False), line)
                     first_extra, _ = next(islice(lines, limit.count - len(scores), None))
                     limit.check(len(scores) + values.size, source, first_extra)
                 scores.frombytes(values.tobytes())
                 line += count_line_breaks(chunk)
+    except _LongLineError as long_line:
+        raise DataError(
+            f"more than {MAX_SCORE_LINE:,} bytes without a line break: not a score", source, line + long_line.breaks
+        ) from None
     except OSError as error:
         raise DataFileError(f"cannot be read: {error.strerror or error}", source) from None
     if not scores:
@@ -158,19 +164,37 @@ def read_score_file(path: str | Path, source: str, limit: TokenLimit | None = No
     return result
 
 
+#: The longest line a scores file may have: far past any number, short of a file read whole.
+MAX_SCORE_LINE = 1 << 20
+
+
+class _LongLineError(Exception):
+    """Raised by :func:`_whole_line_chunks` past :data:`MAX_SCORE_LINE` bytes without a cut;
+    ``breaks`` line breaks come before the long line in what was held."""
+
+    def __init__(self, breaks: int) -> None:
+        self.breaks = breaks
+
+
 def _whole_line_chunks(file: BinaryIO) -> Iterator[bytes]:
     """The file's bytes in pieces of about :data:`SCORE_CHUNK` that end after a line break
     (the last piece ends where the file does); a ``\r`` at a read's end waits, it may
-    start ``\r\n``."""
-    rest = b""
+    start ``\r\n``. Bytes without a line break are held as a list of reads (joined once),
+    and no more than :data:`MAX_SCORE_LINE` of them (:class:`_LongLineError`)."""
+    held: list[bytes] = []
+    held_size = 0
     while block := file.read(SCORE_CHUNK):
-        block = rest + block
         end = max(block.rfind(b"\n"), block.rfind(b"\r", 0, len(block) - 1)) + 1
-        if end:
-            yield block[:end]
-        rest = block[end:]
-    if rest:
-        yield rest
+        if not end:
+            held.append(block)
+            held_size += len(block)
+            if held_size > MAX_SCORE_LINE:
+                raise _LongLineError(count_line_breaks(b"".join(held)))
+            continue
+        yield b"".join([*held, block[:end]])
+        held, held_size = [block[end:]], len(block) - end
+    if held_size:
+        yield b"".join(held)
 
 
 def parse_score_lines(text: str | bytes, source: str) -> np.ndarray:
@@ -222,20 +246,24 @@ def _may_have_two_fields(text: str | bytes) -> bool:
 
 
 def _count_mismatch(
-    tokens: list[tuple[int, str]], scores: list[tuple[int, str]], tokens_source: str, scores_source: str
+    tokens: int,
+    scores: int,
+    tokens_text: Callable[[], str],
+    scores_text: Callable[[], str],
+    tokens_source: str,
+    scores_source: str,
 ) -> DataError:
-    """A DataError located at the first line of the longer file that has no partner."""
-    message = (
-        f"{len(tokens)} tokens in {tokens_source} but {len(scores)} scores in {scores_source}; the counts must be equal"
-    )
-    if len(tokens) > len(scores):
-        line, token = tokens[len(scores)]
+    """A DataError located at the first line of the longer file that has no partner (its
+    text read again, its lines counted one at a time, never listed)."""
+    message = f"{tokens} tokens in {tokens_source} but {scores} scores in {scores_source}; the counts must be equal"
+    if tokens > scores:
+        line, token = next(islice(iter_numbered_lines(tokens_text()), scores, None))
         return DataError(f"{message} (first token without a score: {shown(token)})", tokens_source, line)
-    line, _ = scores[len(tokens)]
+    line, _ = next(islice(iter_numbered_lines(scores_text()), tokens, None))
     return DataError(f"{message} (first score without a token)", scores_source, line)
 
 
-#: In a docs build, the most bytes per allowed token a data file read whole may have.
+#: In a docs build, the most bytes per allowed token a data file may have.
 BYTES_PER_TOKEN = 1024
 
 
@@ -256,13 +284,19 @@ def read_data_file(path: str | Path, source: str | None = None, limit: TokenLimi
             f"unknown data format {suffix or '(no suffix)'!r}; use one of {', '.join(DATA_FILE_SUFFIXES)}", source
         )
     check_regular_file(path, source)
+    check_size(path, source, limit)
+    return parsers[suffix](read_text(path, source), source, limit)
+
+
+def check_size(path: str | Path, source: str, limit: TokenLimit | None) -> None:
+    """With a ``limit``, a DataError for a file larger than :data:`BYTES_PER_TOKEN` per
+    allowed token (checked before it is read: a mistaken huge file costs nothing)."""
     if limit is not None and (size := os.stat(path).st_size) > limit.count * BYTES_PER_TOKEN:
         raise DataError(
             f"{size:,} bytes: larger than a figure of at most {limit.count:,} tokens can need "
             f"({BYTES_PER_TOKEN} bytes a token); raise {limit.setting} to read it",
             source,
         )
-    return parsers[suffix](read_text(path, source), source, limit)
 
 
 def parse_json(text: str, source: str, limit: TokenLimit | None = None) -> TokenScores:
@@ -303,13 +337,15 @@ def parse_json(text: str, source: str, limit: TokenLimit | None = None) -> Token
         _check_json_scores(scores, "", tokens, source)
     else:
         raise DataError('"scores" must be a list of numbers or an object of named lists', source)
-    if limit is not None:
-        limit.check(len(tokens if tokens is not None else document["offsets"]), source)
     if with_offsets:
         offsets = document["offsets"]
         if not isinstance(offsets, list):
             raise DataError('"offsets" must be a list of [start, end] pairs', source)
+        if limit is not None:
+            limit.check(len(offsets), source)
         return TokenScores.checked_offsets(document["text"], offsets, scores, tokens, source)
+    if limit is not None:
+        limit.check(len(tokens), source)
     return TokenScores.checked(tokens, scores, source)
 
 
@@ -354,6 +390,9 @@ class _NonJsonConstant:
 
     name: str
 
+    def __repr__(self) -> str:
+        return self.name
+
 
 class _JsonNumbers:
     """JSON numbers and objects as the reader takes them: integers as ``int`` (offsets
@@ -368,7 +407,10 @@ class _JsonNumbers:
         self.source = source
 
     def integer(self, text: str) -> int | float | _BeyondFloat:
-        return int(text) if len(text.lstrip("-")) <= self.SHORT else self.real(text)
+        if len(text.lstrip("-")) > self.SHORT:
+            return self.real(text)
+        value = int(text)
+        return -0.0 if value == 0 and text.startswith("-") else value  # -0 keeps its sign, as in the text formats
 
     def real(self, text: str) -> float | _BeyondFloat:
         value = float(text)
@@ -422,8 +464,9 @@ def parse_pairs(
 def parse_csv(text: str, source: str, limit: TokenLimit | None = None) -> TokenScores:
     """A header ``token,score[,more...]``; one score column is one unnamed row, several are
     named rows (distinct, non-empty names). Read as RFC 4180 says: a quoted field keeps
-    every character, line breaks included; a stray quote, or a quote left open at the end,
-    is an error (:func:`_csv_records`)."""
+    every character, line breaks included, and a token is its field as written (spaces are
+    part of a field); text after a closing quote, or a quote left open at the end, is an
+    error (:func:`_csv_records`)."""
     records = _csv_records(text, source)
     line, header = next(((line, row) for line, row in records if row), (0, None))
     if header is None:
@@ -446,7 +489,9 @@ def parse_csv(text: str, source: str, limit: TokenLimit | None = None) -> TokenS
             raise DataError(f"{fields} where the header has {len(header)}", source, line)
         if limit is not None:
             limit.check(len(tokens) + 1, source, line)
-        tokens.append(row[0].strip())
+        if not row[0]:
+            raise DataError("the token is empty (an empty token needs JSON)", source, line)
+        tokens.append(row[0])  # as written: RFC 4180 makes spaces part of a field
         for column, cell in zip(columns, row[1:], strict=True):
             column.append(parse_score(cell.strip(), source, line))
     if not tokens:
@@ -459,8 +504,8 @@ def parse_csv(text: str, source: str, limit: TokenLimit | None = None) -> TokenS
 
 def _csv_records(text: str, source: str) -> Iterator[tuple[int, list[str]]]:
     """Each CSV record with the line it ends on, read strictly (``csv``'s ``strict``
-    dialect: a quote inside an unquoted field or after a closing quote, or a quoted field
-    left open at the end, is an error); ``csv``'s own errors, such as a field longer than
+    dialect: text after a closing quote, or a quoted field left open at the end, is an
+    error; a quote inside an unquoted field is kept); ``csv``'s own errors, such as a field longer than
     its limit (:func:`csv.field_size_limit`, 131,072 characters), become located DataErrors."""
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     while True:

@@ -32,7 +32,7 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from .data import TokenLimit, TokenScores, parse_max_tokens
+from .data import RESOLVE_ERRORS, TokenLimit, TokenScores, parse_max_tokens, unresolvable
 from .errors import AttnvizError, DataError, DataFileError, OptionError
 from .fences import FencedBlock, fenced_blocks, replace_fenced_blocks
 from .formats import parse_pairs
@@ -67,13 +67,18 @@ MAX_TOKENS_SETTING = "the plugin option max_tokens (mkdocs.yml)"
 _OPTION_SHAPE = re.compile(r"\s*[A-Za-z][A-Za-z0-9_-]*:(?:\s|$)")
 
 
-def _is_regular_or_missing(path: str) -> bool:
-    """Whether ``path`` (symlinks followed) is a regular file, or a directory, or gone."""
+def _cannot_be_copied(path: str) -> str | None:
+    """Why MkDocs could not copy ``path`` to the site (it would fail, or wait, on it), or None:
+    a named pipe, socket or device, or a path that cannot be read (a loop of symbolic links)."""
     try:
         mode = os.stat(path).st_mode
-    except OSError:
-        return True
-    return stat.S_ISREG(mode) or stat.S_ISDIR(mode)
+    except FileNotFoundError:
+        return None  # gone since MkDocs listed it: MkDocs says so itself
+    except OSError as error:
+        return f"cannot be read ({error.strerror or error})"
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return None
+    return "not a regular file (a named pipe, socket or device)"
 
 
 class AttentionVizConfig(base.Config):
@@ -232,12 +237,13 @@ class AttentionVizPlugin(BasePlugin[AttentionVizConfig]):
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
-        """Add the stylesheet; leave out of the site the files in ``docs_dir`` that are not
-        regular files (a named pipe, socket or device), which MkDocs would otherwise fail
-        on, or wait on, when it copies them. A block naming one gets its own warning."""
+        """Add the stylesheet; leave out of the site the files in ``docs_dir`` that MkDocs
+        would fail on, or wait on, when it copies them (:func:`_cannot_be_copied`). A block
+        naming one gets its own warning."""
         for file in list(files):
-            if file.abs_src_path and not _is_regular_or_missing(file.abs_src_path):
-                log.info(f"{file.src_uri}: not a regular file (a named pipe, socket or device): left out of the site")
+            reason = _cannot_be_copied(file.abs_src_path) if file.abs_src_path else None
+            if reason:
+                log.info(f"{file.src_uri}: {reason}: left out of the site")
                 files.remove(file)
         files.append(File.generated(config, CSS_URI, content=stylesheet()))
         return files
@@ -362,13 +368,17 @@ class AttentionVizPlugin(BasePlugin[AttentionVizConfig]):
         docs_dir = Path(config.docs_dir).resolve()
         page_dir = Path(page.file.abs_src_path).parent if page.file.abs_src_path else docs_dir
         base_dir = docs_dir if name.startswith("/") else page_dir
-        path = (base_dir / name.lstrip("/")).resolve()
+        page_folder = "" if name.startswith("/") else posixpath.dirname(page.file.src_uri)
+        written = posixpath.normpath(posixpath.join(page_folder, name.lstrip("/")))
+        try:
+            path = (base_dir / name.lstrip("/")).resolve()
+        except RESOLVE_ERRORS as error:
+            raise unresolvable(error, written) from None
         if not path.is_relative_to(docs_dir):
             if not self.config.allow_outside_docs_dir:
-                page_folder = "" if name.startswith("/") else posixpath.dirname(page.file.src_uri)
                 raise DataFileError(
                     "the path resolves outside docs_dir; set allow_outside_docs_dir: true for the plugin to allow it",
-                    posixpath.normpath(posixpath.join(page_folder, name.lstrip("/"))),
+                    written,
                 )
             source = str(path)
         else:

@@ -56,6 +56,8 @@ def choose_scale(scores: np.ndarray, options: VizOptions) -> ColourScale:
         vmax = options.vmax if options.vmax is not None else float(scores.max())
         if vmin >= vmax:
             raise OptionError(f"the colour range is empty: vmin {vmin:g} is not below vmax {vmax:g}")
+        if not np.isfinite(vmax - vmin):
+            raise OptionError(f"the colour range overflows: vmax {vmax:g} - vmin {vmin:g} is beyond the float range")
         return ColourScale(vmin, vmax)
     return widened_range(scores, options.alpha)
 

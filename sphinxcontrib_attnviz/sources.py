@@ -37,6 +37,10 @@ def read_named_files(
 ) -> TokenScores:
     """Read a data file, or a tokens file (``tokens`` or its old name ``text``) and a scores
     file; with a ``limit`` (a docs build's), a figure of more tokens is a DataError."""
+    named = {"data": data_file, "tokens": tokens, "text": text, "scores": scores}
+    empty = [name for name, value in named.items() if value is not None and not value.strip()]
+    if empty:
+        raise OptionError(f"{' and '.join(empty)}: the file name is empty")
     if data_file:
         source, path = resolve(data_file)
         return read_data_file(path, source, limit)

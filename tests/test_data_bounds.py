@@ -299,3 +299,108 @@ def test_api_scores_missing_or_beyond_the_float_range_are_data_errors(scores: li
     with pytest.raises(DataError) as raised:
         AttentionViz(["a", "b"], scores)
     assert message in str(raised.value)
+
+
+@pytest.mark.parametrize("text", ["\u0131nf", "\u0130nfinity", "-\u0131nf"])
+def test_letters_that_case_fold_to_ascii_are_not_infinity(text: str) -> None:
+    """``re.IGNORECASE`` alone would let the dotless and dotted i through to ``float()``."""
+    with pytest.raises(DataError, match=r"not a number"):
+        parse_score(text)
+    from sphinxcontrib_attnviz.options import parse_options
+
+    with pytest.raises(AttnvizError, match=r"vmin must be a number"):
+        parse_options({"vmin": text})
+
+
+def test_long_texts_that_are_not_numbers_are_refused_in_linear_time(tmp_path: Path) -> None:
+    """A million digits and a letter: one pass (an ambiguous pattern would take hours)."""
+    (tmp_path / "d.tsv").write_text("a\t" + "1" * 1_000_000 + "x\n")
+    code = "from sphinxcontrib_attnviz.formats import read_data_file\n"
+    code += "try: read_data_file('d.tsv')\nexcept ValueError as e: print(e)"
+    result = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert result.stdout.startswith("d.tsv:1: not a number: '1111"), result
+
+
+def test_a_scores_file_without_line_breaks_is_refused_after_one_long_line(tmp_path: Path) -> None:
+    """256 MiB of NUL bytes (``numpy.tofile`` output, say) is refused after 1 MiB, not read whole."""
+    with open(tmp_path / "scores.bin", "wb") as file:
+        file.truncate(256 << 20)  # sparse: no disk space used
+    with pytest.raises(DataError, match=r"^scores\.bin:1: more than 1,048,576 bytes without a line break"):
+        formats.read_score_file(tmp_path / "scores.bin", "scores.bin")
+    (tmp_path / "late.txt").write_bytes(b"1\r\n2\r" + b"3" * (2 << 20))
+    with pytest.raises(DataError, match=r"^late\.txt:3: more than 1,048,576 bytes"):
+        formats.read_score_file(tmp_path / "late.txt", "late.txt")
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        (b"\xef\xbb\xbfa\t1\n\xe9\t2\n", "d.tsv:2: not UTF-8 text (byte 0xe9); save it as UTF-8"),
+        (b"\xef\xbb\xbfa\t1\nb\t2", None),
+    ],
+)
+def test_a_bom_does_not_shift_the_place_of_a_bad_byte(tmp_path: Path, raw: bytes, message: str | None) -> None:
+    (tmp_path / "d.tsv").write_bytes(raw)
+    if message is None:
+        assert formats.read_data_file(tmp_path / "d.tsv", "d.tsv").tokens == ("a", "b")
+        return
+    with pytest.raises(DataError) as raised:
+        formats.read_data_file(tmp_path / "d.tsv", "d.tsv")
+    assert str(raised.value) == message
+
+
+def test_edge_cases_from_breaking_the_readers(tmp_path: Path) -> None:
+    """JSON ``-0`` keeps its sign; a limit after a BOM-only line names the right line;
+    CSV tokens are their fields as written; a read error while streaming tokens and a
+    loop of symbolic links are located DataFileErrors; an explicit range past the
+    floats is an OptionError."""
+    from sphinxcontrib_attnviz.api import AttentionViz
+    from sphinxcontrib_attnviz.data import TokenLimit
+    from sphinxcontrib_attnviz.errors import DataFileError, OptionError
+
+    assert str(parse_json('{"tokens": ["a"], "scores": [-0]}', "j").scores[0]) == "-0.0"
+    (tmp_path / "s.txt").write_bytes(b"\xef\xbb\xbf\n1\n2\n3\n4\n")
+    with pytest.raises(DataError, match=r"^s\.txt:5: more than 3 tokens"):
+        formats.read_score_file(tmp_path / "s.txt", "s.txt", TokenLimit(3, "the limit"))
+    record = formats.parse_csv('token,score\n" ",1\n"\t",2\n a ,3\n', "c.csv")
+    assert record.tokens == (" ", "\t", " a ")
+    with pytest.raises(DataError, match=r"^c\.csv:2: the token is empty"):
+        formats.parse_csv("token,score\n,1\n", "c.csv")
+    (tmp_path / "one.txt").write_text("1\n")
+    with pytest.raises(DataFileError, match=r"^/proc/self/mem: cannot be read"):
+        AttentionViz.from_files(tokens="/proc/self/mem", scores=tmp_path / "one.txt")
+    os.symlink("loop.json", tmp_path / "loop.json")
+    with pytest.raises(DataFileError, match=r"loop.json: cannot be read: Too many levels of symbolic links"):
+        AttentionViz.from_files(tmp_path / "loop.json")
+    with pytest.raises(DataFileError, match=r"the path holds a NUL character"):
+        AttentionViz.from_files("a\x00.json")
+    with pytest.raises(OptionError, match=r"the colour range overflows"):
+        AttentionViz(["a", "b"], [1.7976931348623157e308, 0.0], vmin=-1e308, vmax=1e308)
+
+
+def test_sphinx_and_mkdocs_builds_go_on_past_loops_and_odd_offsets(tmp_path: Path) -> None:
+    source = tmp_path / "src"
+    source.mkdir()
+    (source / "conf.py").write_text("extensions = ['sphinxcontrib_attnviz']\n")
+    os.symlink("loop.json", source / "loop.json")
+    (source / "odd.json").write_text('{"text": "a", "offsets": 5, "scores": [1]}')
+    (source / "index.rst").write_text(
+        "T\n=\n\n.. attention-viz:: loop.json\n\n.. attention-viz:: odd.json\n\n.. attention-viz:: :x\n\nAfter.\n"
+    )
+    command = [sys.executable, "-m", "sphinx", "-q", "-b", "html", str(source), str(tmp_path / "out")]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=120, env=os.environ | {"NO_COLOR": "1"})
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    warnings = [line for line in result.stderr.splitlines() if "[attnviz." in line]
+    assert "loop.json: cannot be resolved: a loop of symbolic links [attnviz.file]" in warnings[0], warnings
+    assert 'odd.json: "offsets" must be a list of [start, end] pairs [attnviz.data]' in warnings[1], warnings
+    assert "After." in (tmp_path / "out" / "index.html").read_text()
+    docs = tmp_path / "site" / "docs"
+    docs.mkdir(parents=True)
+    os.symlink("loop.json", docs / "loop.json")
+    (docs / "index.md").write_text("# T\n\n```attention-viz\ndata: loop.json\n```\n\nAfter.\n")
+    (tmp_path / "site" / "mkdocs.yml").write_text("site_name: t\nplugins:\n  - attention-viz\n")
+    command = [sys.executable, "-m", "mkdocs", "build", "-f", str(tmp_path / "site" / "mkdocs.yml")]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=120, env=os.environ | {"NO_COLOR": "1"})
+    assert "Traceback" not in result.stderr, result.stderr
+    assert "index.md:3: loop.json: cannot be resolved: a loop of symbolic links" in result.stderr
+    assert "After." in (tmp_path / "site" / "site" / "index.html").read_text()

@@ -26,7 +26,7 @@ from docutils.parsers.rst import directives
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from ..data import TokenLimit, TokenScores
+from ..data import RESOLVE_ERRORS, TokenLimit, TokenScores, unresolvable
 from ..errors import AttnvizError, DataError, DataFileError, OptionError
 from ..formats import parse_pairs
 from ..options import OPTION_NAMES, Defaults, parse_options, unknown_options_message
@@ -246,14 +246,19 @@ class AttentionViz(SphinxDirective):
         The file is registered as a dependency of the page, so that editing it (or
         creating it, if missing) re-reads the page on the next build.
         """
-        source, absolute = self.env.relfn2path(filename, self.env.docname)
-        path = Path(absolute)
-        if not (self.config.attnviz_allow_outside_srcdir or is_within(path, self.env.srcdir)):
-            page_folder = "" if filename.startswith("/") else posixpath.dirname(self.env.docname)
+        page_folder = "" if filename.startswith("/") else posixpath.dirname(self.env.docname)
+        written = posixpath.normpath(posixpath.join(page_folder, filename.lstrip("/")))
+        try:
+            source, absolute = self.env.relfn2path(filename, self.env.docname)
+            path = Path(absolute)
+            within = is_within(path, self.env.srcdir)
+        except RESOLVE_ERRORS as error:
+            raise unresolvable(error, written) from None
+        if not (self.config.attnviz_allow_outside_srcdir or within):
             raise DataFileError(
                 "the path resolves outside the source directory; "
                 "set attnviz_allow_outside_srcdir = True in conf.py to allow it",
-                posixpath.normpath(posixpath.join(page_folder, filename.lstrip("/"))),
+                written,
             )
         self.env.note_dependency(path)
         return source, path
