@@ -228,10 +228,10 @@ def check_regular_file(path: str | Path, source: str) -> None:
         mode = os.stat(path).st_mode
     except FileNotFoundError:
         raise DataFileError("file not found", source) from None
-    except OSError as error:
+    except (OSError, ValueError) as error:
+        if isinstance(error, ValueError) or error.errno == errno.ELOOP:  # a NUL character, a loop of links
+            raise unresolvable(error, source) from None
         raise DataFileError(f"cannot be read: {error.strerror or error}", source) from None
-    except ValueError:  # "embedded null byte"
-        raise DataFileError("the path holds a NUL character", source) from None
     if stat.S_ISDIR(mode):
         raise DataFileError("is a directory, not a file", source)
     if not stat.S_ISREG(mode):

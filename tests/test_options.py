@@ -182,7 +182,7 @@ def test_classes_join_the_root() -> None:
         ({"subwords": "morse"}, "subwords must be one of none, wordpiece, bpe, sentencepiece, auto, not 'morse'"),
         ({"rows": " , "}, "rows needs a comma-separated list"),
         ({"colour": "red"}, "unknown option 'colour'; the options are cmap"),
-            ({"cmpa": "red"}, r"unknown option 'cmpa' \(did you mean 'cmap'\?\)"),
+        ({"cmpa": "red"}, r"unknown option 'cmpa' \(did you mean 'cmap'\?\)"),
     ],
 )
 def test_bad_option_values(raw: dict[str, str], message: str) -> None:
