@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,40 @@ from sphinxcontrib_attnviz.formats import parse_json
 
 DIGITS_400 = "1" + "0" * 400
 DIGITS_5000 = "1" + "0" * 5000  # past Python's limit on the digits of an int
+
+
+@dataclass(frozen=True)
+class Built:
+    """A Sphinx build's warnings (every ``WARNING`` line) and its index page's text."""
+
+    warnings: list[str]
+    page: str
+
+    @property
+    def ours(self) -> list[str]:
+        """The extension's typed warnings only."""
+        return [line for line in self.warnings if "[attnviz." in line]
+
+
+def sphinx_project(tmp_path: Path, files: dict[str, str], conf: str = "") -> Path:
+    """A source folder: conf.py enabling the extension (warning types shown, as Sphinx 7.4
+    does not by default) plus ``conf``, and ``files`` by name."""
+    source = tmp_path / "src"
+    source.mkdir()
+    (source / "conf.py").write_text(f"extensions = ['sphinxcontrib_attnviz']\nshow_warning_types = True\n{conf}")
+    for name, text in files.items():
+        (source / name).write_text(text)
+    return source
+
+
+def sphinx_build(source: Path, builder: str = "html") -> Built:
+    """Build ``source``, which must finish without a traceback."""
+    out = source.parent / "out"
+    command = [sys.executable, "-m", "sphinx", "-q", "-b", builder, str(source), str(out)]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=120, env=os.environ | {"NO_COLOR": "1"})
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    page = (out / ("index.html" if builder == "html" else "index.txt")).read_text(encoding="utf-8")
+    return Built([line for line in result.stderr.splitlines() if "WARNING" in line], page)
 
 
 @pytest.mark.parametrize(
@@ -76,26 +111,22 @@ def test_a_mean_that_overflows_is_one_line_with_no_numpy_warning(tmp_path: Path)
 
 
 def test_sphinx_warns_once_per_bad_figure_and_builds_the_page(tmp_path: Path) -> None:
-    source = tmp_path / "src"
-    source.mkdir()
-    (source / "conf.py").write_text('extensions = ["sphinxcontrib_attnviz"]\nshow_warning_types = True\n')
-    (source / "deep.json").write_text('{"tokens": ["a"], "scores": ' + "[" * 50_000 + "]" * 50_000 + "}")
-    (source / "big.json").write_text(f'{{"tokens": ["a"], "scores": [{DIGITS_400}]}}')
-    os.mkfifo(source / "pipe.json")
-    (source / "index.rst").write_text(
+    index = (
         "Title\n=====\n\n.. attention-viz:: deep.json\n\n.. attention-viz:: big.json\n\n"
         ".. attention-viz:: pipe.json\n\nAfter the figures.\n"
     )
-    command = [sys.executable, "-m", "sphinx", "-q", "-b", "html", str(source), str(tmp_path / "out")]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=120, env=os.environ | {"NO_COLOR": "1"})
-    assert result.returncode == 0, result.stderr
-    warnings = [line for line in result.stderr.splitlines() if "WARNING" in line]
+    source = sphinx_project(tmp_path, {"index.rst": index})
+    (source / "deep.json").write_text('{"tokens": ["a"], "scores": ' + "[" * 50_000 + "]" * 50_000 + "}")
+    (source / "big.json").write_text(f'{{"tokens": ["a"], "scores": [{DIGITS_400}]}}')
+    os.mkfifo(source / "pipe.json")
+    built = sphinx_build(source)
+    warnings = built.warnings
     assert len(warnings) == 3, warnings
     assert "deep.json: nested too deeply" in warnings[0] and warnings[0].endswith("[attnviz.data]")
     too_big = "big.json: score 1 ('a'): '10000000000000000000...00000000' (401 characters) is beyond the float range"
     assert too_big in warnings[1]
     assert "pipe.json: is not a regular file" in warnings[2] and warnings[2].endswith("[attnviz.file]")
-    assert "After the figures." in (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+    assert "After the figures." in built.page
 
 
 @pytest.mark.parametrize("ending", ["\n", "\r\n", "\r"], ids=["LF", "CRLF", "CR"])
@@ -194,22 +225,18 @@ def test_streamed_scores_file_reads_as_the_whole_text(
 def test_a_docs_build_refuses_a_figure_past_attnviz_max_tokens(tmp_path: Path) -> None:
     """The default limit (200,000) refuses a long file after reading just past it, and a
     project's own limit names the line of the first token too many, in every source."""
-    source = tmp_path / "src"
-    source.mkdir()
-    (source / "conf.py").write_text("extensions = ['sphinxcontrib_attnviz']\nshow_warning_types = True\n")
-    (source / "long.scores").write_text("0.5\n" * 200_001)
-    (source / "long.tokens").write_text("a\n" * 200_001)
-    (source / "index.rst").write_text(
+    index = (
         "Title\n=====\n\n.. attention-viz::\n   :tokens: long.tokens\n   :scores: long.scores\n\nAfter the figure.\n"
     )
-    command = [sys.executable, "-m", "sphinx", "-q", "-b", "html", str(source), str(tmp_path / "out")]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=120, env=os.environ | {"NO_COLOR": "1"})
-    assert result.returncode == 0, result.stderr
-    warnings = [line for line in result.stderr.splitlines() if "WARNING" in line]
+    source = sphinx_project(tmp_path, {"index.rst": index})
+    (source / "long.scores").write_text("0.5\n" * 200_001)
+    (source / "long.tokens").write_text("a\n" * 200_001)
+    built = sphinx_build(source)
+    warnings = built.warnings
     assert len(warnings) == 1, warnings
     assert "long.scores:200001: more than 200,000 tokens" in warnings[0], warnings
     assert "raise attnviz_max_tokens in conf.py" in warnings[0] and warnings[0].endswith("[attnviz.data]")
-    assert "After the figure." in (tmp_path / "out" / "index.html").read_text()
+    assert "After the figure." in built.page
 
 
 @pytest.mark.parametrize(
@@ -226,20 +253,12 @@ def test_a_docs_build_refuses_a_figure_past_attnviz_max_tokens(tmp_path: Path) -
 def test_a_project_limit_names_the_first_token_too_many(
     tmp_path: Path, files: dict[str, str], directive: str, where: str
 ) -> None:
-    source = tmp_path / "src"
-    source.mkdir()
-    (source / "conf.py").write_text(
-        "extensions = ['sphinxcontrib_attnviz']\nattnviz_max_tokens = 2\nshow_warning_types = True\n"
-    )
-    for name, text in files.items():
-        (source / name).write_text(text)
-    (source / "index.rst").write_text(f"Title\n=====\n\n{directive}\n\nAfter the figure.\n")
-    command = [sys.executable, "-m", "sphinx", "-q", "-b", "text", str(source), str(tmp_path / "out")]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=120, env=os.environ | {"NO_COLOR": "1"})
-    warnings = [line for line in result.stderr.splitlines() if "WARNING" in line]
+    index = f"Title\n=====\n\n{directive}\n\nAfter the figure.\n"
+    built = sphinx_build(sphinx_project(tmp_path, {**files, "index.rst": index}, "attnviz_max_tokens = 2\n"), "text")
+    warnings = built.warnings
     assert len(warnings) == 1, warnings
     assert f"{where}: more than 2 tokens" in warnings[0], warnings
-    assert "After the figure." in (tmp_path / "out" / "index.txt").read_text()
+    assert "After the figure." in built.page
 
 
 @pytest.mark.parametrize(
@@ -256,18 +275,11 @@ def test_a_project_limit_names_the_first_token_too_many(
 def test_any_attnviz_max_tokens_lets_the_build_go_on(tmp_path: Path, setting: str, warned: str | None) -> None:
     """A bad value is one attnviz.config warning and the default; a huge one is no limit;
     a limit past a tokens file's end is located at that file's line."""
-    source = tmp_path / "src"
-    source.mkdir()
-    (source / "conf.py").write_text(
-        f"extensions = ['sphinxcontrib_attnviz']\nattnviz_max_tokens = {setting}\nshow_warning_types = True\n"
-    )
+    index = "T\n=\n\n.. attention-viz::\n   :tokens: t.txt\n   :scores: s.txt\n\nAfter.\n"
+    source = sphinx_project(tmp_path, {"index.rst": index, "s.txt": "1\n2\n"}, f"attnviz_max_tokens = {setting}\n")
     (source / "t.txt").write_text("a\n\n" * 200_001)
-    (source / "s.txt").write_text("1\n2\n")
-    (source / "index.rst").write_text("T\n=\n\n.. attention-viz::\n   :tokens: t.txt\n   :scores: s.txt\n\nAfter.\n")
-    command = [sys.executable, "-m", "sphinx", "-q", "-b", "text", str(source), str(tmp_path / "out")]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=120, env=os.environ | {"NO_COLOR": "1"})
-    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
-    ours = [line for line in result.stderr.splitlines() if "[attnviz." in line]
+    built = sphinx_build(source, "text")
+    ours = built.ours
     expected_figure = (
         "t.txt:400001: more than 200,000 tokens"
         if warned is not None
@@ -277,7 +289,7 @@ def test_any_attnviz_max_tokens_lets_the_build_go_on(tmp_path: Path, setting: st
     if warned:
         assert f"conf.py: attnviz_max_tokens {warned} [attnviz.config]" in ours[0]
     assert expected_figure in ours[-1], ours
-    assert "After." in (tmp_path / "out" / "index.txt").read_text()
+    assert "After." in built.page
 
 
 def test_json_keys_given_twice_and_unknown_suffix_paths(tmp_path: Path) -> None:
@@ -383,21 +395,14 @@ def test_edge_cases_from_breaking_the_readers(tmp_path: Path) -> None:
 
 
 def test_sphinx_and_mkdocs_builds_go_on_past_loops_and_odd_offsets(tmp_path: Path) -> None:
-    source = tmp_path / "src"
-    source.mkdir()
-    (source / "conf.py").write_text("extensions = ['sphinxcontrib_attnviz']\nshow_warning_types = True\n")
+    index = "T\n=\n\n.. attention-viz:: loop.json\n\n.. attention-viz:: odd.json\n\n.. attention-viz:: :x\n\nAfter.\n"
+    source = sphinx_project(tmp_path, {"index.rst": index, "odd.json": '{"text": "a", "offsets": 5, "scores": [1]}'})
     os.symlink("loop.json", source / "loop.json")
-    (source / "odd.json").write_text('{"text": "a", "offsets": 5, "scores": [1]}')
-    (source / "index.rst").write_text(
-        "T\n=\n\n.. attention-viz:: loop.json\n\n.. attention-viz:: odd.json\n\n.. attention-viz:: :x\n\nAfter.\n"
-    )
-    command = [sys.executable, "-m", "sphinx", "-q", "-b", "html", str(source), str(tmp_path / "out")]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=120, env=os.environ | {"NO_COLOR": "1"})
-    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
-    warnings = [line for line in result.stderr.splitlines() if "[attnviz." in line]
+    built = sphinx_build(source)
+    warnings = built.ours
     assert "loop.json: cannot be resolved: a loop of symbolic links [attnviz.file]" in warnings[0], warnings
     assert 'odd.json: "offsets" must be a list of [start, end] pairs [attnviz.data]' in warnings[1], warnings
-    assert "After." in (tmp_path / "out" / "index.html").read_text()
+    assert "After." in built.page
     docs = tmp_path / "site" / "docs"
     docs.mkdir(parents=True)
     os.symlink("loop.json", docs / "loop.json")
