@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from html import escape
@@ -65,19 +65,30 @@ DEFAULT_NAME = "Token scores"
 
 
 def render_html(
-    viz: Visualization, classes: Iterable[str] = (), name: str | None = None, inline_colours: bool = False
+    viz: Visualization,
+    classes: Iterable[str] = (),
+    name: str | None = None,
+    inline_colours: bool = False,
+    ids: Sequence[str] = (),
 ) -> str:
     """The fragment for ``viz``; ``classes`` are added to the root element's; ``name`` is
     the figure's accessible name (its caption's text; "Token scores" when None).
 
     ``inline_colours``: each token's light colours in its own ``style`` attribute and no
     ``<style>`` element, for XHTML that allows none in the body (EPUB); no dark colours.
+
+    ``ids``: the figure's link targets (a Sphinx ``:name:``, labels): the first is the
+    root element's ``id``, any others are empty spans just before it.
     """
-    return "".join(iter_html(viz, classes, name, inline_colours))
+    return "".join(iter_html(viz, classes, name, inline_colours, ids))
 
 
 def iter_html(
-    viz: Visualization, classes: Iterable[str] = (), name: str | None = None, inline_colours: bool = False
+    viz: Visualization,
+    classes: Iterable[str] = (),
+    name: str | None = None,
+    inline_colours: bool = False,
+    ids: Sequence[str] = (),
 ) -> Iterator[str]:
     """The fragment in pieces of at most WRITE_PIECE tokens, to write a long text without
     holding the whole page in memory."""
@@ -86,7 +97,11 @@ def iter_html(
     display = viz.display
     note = scheme_note(display)
     title = f' title="{escape_text(note)}"' if note else ""
-    yield f'<div class="{class_attribute}" role="figure" aria-label="{escape_text(name or DEFAULT_NAME)}"{title}>'
+    if len(ids) > 1:
+        yield "".join(f'<span id="{escape_text(extra)}"></span>' for extra in ids[1:])
+    label = escape_text(name or DEFAULT_NAME)
+    root_id = f' id="{escape_text(ids[0])}"' if ids else ""
+    yield f'<div class="{class_attribute}" role="figure" aria-label="{label}"{title}{root_id}>'
     if not inline_colours:
         size = len(viz.rows[0].palette.backgrounds)
         used = sum(np.bincount(row.colour_index, minlength=size) for row in viz.rows)

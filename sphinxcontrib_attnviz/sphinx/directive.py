@@ -163,7 +163,7 @@ class AttentionViz(SphinxDirective):
             options = parse_options(
                 {name: self.options[name] for name in OPTION_NAMES if name in self.options}, self.defaults()
             )
-            node = make_node(visualize(self.read_data(), options))
+            node = make_node(visualize(self.read_data(), options), options)
         except AttnvizError as error:
             return [self.report(error)]
         self.set_source_info(node)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -17,10 +18,24 @@ CSS_FILE = "attnviz.css"
 
 
 def add_css_for_html(app: Sphinx) -> None:
-    """Ship the stylesheet with HTML-format builders only (html, dirhtml, singlehtml, epub)."""
-    if app.builder.format == "html":
-        app.config.html_static_path.append(str(STATIC_DIR))
-        app.add_css_file(CSS_FILE)
+    """Ship the stylesheet with HTML-format builders only (html, dirhtml, singlehtml, epub):
+    link it from every page and write it into the output's ``_static`` folder.
+
+    The file is written here, at ``builder-inited``, rather than by adding the package's
+    folder to ``html_static_path``: a changed ``html_static_path`` is pickled with the
+    environment, and the next build would say "The configuration has changed". It is
+    written before any page, so that EPUB lists it in its manifest and packs it; a file
+    of the same name in the project's own ``html_static_path`` is copied later and wins.
+    """
+    if app.builder.format != "html":
+        return
+    app.add_css_file(CSS_FILE)
+    source = STATIC_DIR / CSS_FILE
+    target = Path(app.builder.outdir) / "_static" / CSS_FILE
+    if target.is_file() and target.read_bytes() == source.read_bytes():
+        return  # unchanged: keep its timestamp
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(source, target)
 
 
 def setup(app: Sphinx) -> dict[str, Any]:

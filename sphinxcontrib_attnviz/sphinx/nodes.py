@@ -16,6 +16,7 @@ from sphinx.util.docutils import SphinxTranslator
 from sphinx.writers.html5 import HTML5Translator
 from sphinx.writers.latex import LaTeXTranslator
 
+from ..options import VizOptions
 from ..render.html import render_html
 from ..render.latex import latex_fragment, unsupported_message
 from ..render.latex_text import fontenc_encodings
@@ -29,7 +30,23 @@ logger = logging.getLogger(__name__)
 
 
 class attention_viz(nodes.container):  # noqa: N801 (docutils names nodes in lower case)
-    """A visualisation; ``node["viz"]`` is the core's :class:`Visualization`."""
+    """A visualisation; ``node["viz"]`` is the core's :class:`Visualization`, which the
+    visitors draw from.
+
+    ``viz`` is pickled with the doctree (incremental and parallel builds read it back) but
+    never serialised: docutils writes a node's attributes through :meth:`attlist` (XML's
+    ``starttag``, pseudo-XML's ``pformat``, ``asdom``), which leaves it out. What XML and
+    pseudo-XML show is plain data: the node's ``tokens`` and the options used (``cmap``,
+    ``vmin``, ``vmax``, ``center``, ``alpha``, ...), and each row paragraph's ``label``
+    and ``scores``.
+    """
+
+    def attlist(self) -> list[tuple[str, object]]:
+        return [(name, value) for name, value in super().attlist() if name not in PRIVATE_ATTRIBUTES]
+
+
+#: Attributes only the visitors read, never serialised.
+PRIVATE_ATTRIBUTES = frozenset({"viz"})
 
 
 def paragraphs(lines: list[str]) -> list[nodes.paragraph]:
@@ -37,17 +54,46 @@ def paragraphs(lines: list[str]) -> list[nodes.paragraph]:
     return [nodes.paragraph("", line, translatable=False) for line in lines]
 
 
-def make_node(viz: Visualization) -> attention_viz:
-    """The node for ``viz``; its text is kept verbatim (smart quotes would also eat backslashes)."""
+def make_node(viz: Visualization, options: VizOptions | None = None) -> attention_viz:
+    """The node for ``viz`` drawn with ``options``; its text is kept verbatim (smart quotes
+    would also eat backslashes). Each row paragraph holds its ``label`` (if any) and ``scores``."""
     rows = paragraphs([words_line(viz, row) for row in viz.rows])
-    return attention_viz("", *rows, viz=viz, support_smartquotes=False)
+    for paragraph, row in zip(rows, viz.rows, strict=True):
+        if row.label is not None:
+            paragraph["label"] = row.label
+        paragraph["scores"] = row.scores.tolist()
+    return attention_viz("", *rows, viz=viz, support_smartquotes=False, **options_used(viz, options or VizOptions()))
+
+
+def options_used(viz: Visualization, options: VizOptions) -> dict[str, object]:
+    """The tokens and the options a figure was drawn with, as plain data (lists, strings,
+    numbers): the scale's resolved range, and no attribute that is None (docutils would
+    write it as ``"True"``)."""
+    used: dict[str, object] = {
+        "tokens": list(viz.tokens),
+        "cmap": viz.cmap,
+        "dark_cmap": viz.dark_cmap,
+        "vmin": float(viz.scale.vmin),
+        "vmax": float(viz.scale.vmax),
+        "center": None if viz.scale.center is None else float(viz.scale.center),
+        "alpha": float(options.alpha),
+        "legend": int(viz.legend is not None),  # 1 or 0: docutils versions write a bool differently
+        "subwords": options.subwords,
+        "scale_ignore": sorted(options.scale_ignore),
+        "layout": viz.layout,
+        "viz_classes": list(viz.classes),
+    }
+    return {name: value for name, value in used.items() if value is not None and value != []}
 
 
 def visit_html(translator: HTML5Translator, node: attention_viz) -> None:
     """The fragment, named for assistive technology by its figure's caption, if any;
     for EPUB, whose XHTML allows no ``<style>`` in the body, with inline colours."""
     epub = translator.builder.name.startswith("epub")
-    translator.body.append(render_html(node["viz"], name=caption_text(node), inline_colours=epub))
+    # the node's ids (``:name:`` without ``:caption:``, a ``.. _label:`` before it) go on the
+    # fragment's root: Sphinx's own tag for the node, which carries them, is never written
+    html = render_html(node["viz"], name=caption_text(node), inline_colours=epub, ids=node["ids"])
+    translator.body.append(html)
     raise nodes.SkipNode
 
 
@@ -70,6 +116,16 @@ def visit_latex(translator: LaTeXTranslator, node: attention_viz) -> None:
     if fragment.unsupported:
         message = unsupported_message(fragment.unsupported, engine, "latex_engine = 'xelatex' or 'lualatex' in conf.py")
         logger.warning(f"attention-viz: {message}", type="attnviz", subtype="latex", location=node)
+    # ``:name:`` without ``:caption:``: a label for \ref and \hyperref, as Sphinx writes them;
+    # a ``.. _label:`` target before the node writes its own
+    index = node.parent.index(node) if node.parent is not None else 0
+    targeted = set()
+    while index > 0 and isinstance(node.parent[index - 1], nodes.target):
+        index -= 1
+        targeted.add(node.parent[index].get("refid"))
+    labels = "".join(translator.hypertarget(id_, anchor=False) for id_ in node["ids"] if id_ not in targeted)
+    if labels:
+        translator.body.append(f"\n\\par\\phantomsection{labels}%\n")
     translator.body.append(fragment.source)
     raise nodes.SkipNode
 
