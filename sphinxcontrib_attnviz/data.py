@@ -50,6 +50,12 @@ class ScoreRow:
     __hash__ = None  # type: ignore[assignment]
 
 
+#: The most tokens a figure may have in a docs build unless the project says otherwise
+#: (``attnviz_max_tokens``, MkDocs' ``max_tokens``): enough for a long document, and it
+#: keeps a mistaken huge file from being read whole into the page.
+DEFAULT_MAX_TOKENS = 200_000
+
+
 def parse_max_tokens(value: object) -> int | None:
     """A limit on the tokens of a figure: a positive integer, or None for no limit; an
     OptionError for anything else (a float, a string, a bool, zero)."""
@@ -330,11 +336,16 @@ def parse_score(text: str, source: str | None = None, line: int | None = None) -
     raise DataError(f"{shown(text)} is beyond the float range (about 1.8e308)", source, line)
 
 
+def shortened(text: str, room: int = 40) -> str:
+    """``text``, its middle cut to ``...`` when it is longer than ``room``."""
+    return text if len(text) <= room else f"{text[: room // 2]}...{text[-8:]}"
+
+
 def shown(text: str, room: int = 40) -> str:
-    """``text`` quoted for a message, its middle cut when it is long."""
+    """``text`` quoted for a message, its middle cut (and its length given) when it is long."""
     if len(text) <= room:
         return repr(text)
-    return f"{text[: room // 2] + '...' + text[-8:]!r} ({len(text):,} characters)"
+    return f"{shortened(text, room)!r} ({len(text):,} characters)"
 
 
 def number_hint(text: str) -> str:

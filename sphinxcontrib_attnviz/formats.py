@@ -11,6 +11,7 @@ Errors name the source and, where there is one, the line.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
@@ -37,6 +38,7 @@ from .data import (
     parse_score,
     read_bytes,
     read_text,
+    shortened,
     shown,
 )
 from .errors import DataError, DataFileError
@@ -130,7 +132,6 @@ def _paired(
 
 #: Bytes of a scores file read at a time (then cut after its last whole line).
 SCORE_CHUNK = 1 << 18
-_UTF8_BOM = b"\xef\xbb\xbf"
 
 
 def read_score_file(path: str | Path, source: str, limit: TokenLimit | None = None) -> np.ndarray:
@@ -143,7 +144,7 @@ def read_score_file(path: str | Path, source: str, limit: TokenLimit | None = No
     try:
         with open(path, "rb") as file:
             for index, chunk in enumerate(_whole_line_chunks(file)):
-                body = chunk.removeprefix(_UTF8_BOM) if index == 0 else chunk
+                body = chunk.removeprefix(codecs.BOM_UTF8) if index == 0 else chunk
                 values = _chunk_scores(body, source, line)
                 if limit is not None and len(scores) + values.size > limit.count:
                     lines = iter_numbered_lines(decode_text(body, source, line, bom=False), line)
@@ -201,7 +202,7 @@ def parse_score_lines(text: str | bytes, source: str) -> np.ndarray:
     """One finite score per non-blank line (:func:`~.data.parse_score`); a DataError names
     the first bad line. ``bytes`` are UTF-8, a BOM at the start is skipped."""
     if isinstance(text, bytes):
-        text = text.removeprefix(_UTF8_BOM)
+        text = text.removeprefix(codecs.BOM_UTF8)
     scores = _chunk_scores(text, source, 1)
     if not scores.size:
         raise DataError("no scores (the file is empty or blank)", source)
@@ -380,7 +381,7 @@ class _BeyondFloat:
     text: str
 
     def __repr__(self) -> str:
-        return self.text if len(self.text) <= 40 else f"{self.text[:20]}...{self.text[-8:]}"
+        return shortened(self.text)
 
 
 @dataclass(frozen=True)

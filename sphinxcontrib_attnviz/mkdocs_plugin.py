@@ -32,7 +32,7 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from .data import RESOLVE_ERRORS, TokenLimit, TokenScores, parse_max_tokens, unresolvable
+from .data import DEFAULT_MAX_TOKENS, RESOLVE_ERRORS, TokenLimit, TokenScores, parse_max_tokens, unresolvable
 from .errors import AttnvizError, DataError, DataFileError, OptionError
 from .fences import FencedBlock, fenced_blocks, replace_fenced_blocks
 from .formats import parse_pairs
@@ -59,8 +59,6 @@ KNOWN_KEYS = (*SOURCE_KEYS, *OPTION_NAMES)
 CSS_URI = "assets/attnviz.css"
 #: A figure's colour rules (render.css): kept out of what search plugins index.
 FIGURE_STYLE = re.compile(r"<style>\.attnviz\{.*?</style>", re.DOTALL)
-#: The most tokens a figure may have, unless the plugin option ``max_tokens`` says otherwise.
-DEFAULT_MAX_TOKENS = 200_000
 #: What ``max_tokens`` is called in messages.
 MAX_TOKENS_SETTING = "the plugin option max_tokens (mkdocs.yml)"
 #: A line that reads as an option: a name, a colon, then a space, a tab or the line's end.

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from sphinx.util import logging
 
 from ..colors import colormap
-from ..data import parse_max_tokens
+from ..data import DEFAULT_MAX_TOKENS, parse_max_tokens
 from ..errors import OptionError
 from ..options import DEFAULT_ALPHA, DEFAULT_CMAP, DEFAULT_DIVERGING_CMAP, parse_alpha
 
@@ -16,11 +16,6 @@ if TYPE_CHECKING:
     from sphinx.config import Config
 
 logger = logging.getLogger(__name__)
-
-#: The most tokens a figure may have in a docs build, unless ``attnviz_max_tokens`` says
-#: otherwise (None: no limit): enough for a long document, and it keeps a mistaken huge
-#: file from being read whole into the page.
-DEFAULT_MAX_TOKENS = 200_000
 
 #: name, default, types; all are baked into doctrees, so changing one re-reads every page.
 CONFIG_VALUES: tuple[tuple[str, Any, tuple[type, ...]], ...] = (
