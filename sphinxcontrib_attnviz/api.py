@@ -10,8 +10,9 @@ mapping names its rows.
 from __future__ import annotations
 
 import os
+import re
 import warnings
-from collections.abc import Iterable, Mapping
+from collections.abc import Container, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -45,8 +46,34 @@ def _as_vector(values: Any) -> list[float]:
     return array.tolist()
 
 
+#: A blank line in LaTeX source: a paragraph break, and where myst-nb cuts display math in two.
+_BLANK_LINE = re.compile(r"\n(?=[ \t]*\n)")
+#: The control word ``\\par`` (not ``\\parbox``); escaped text never holds one.
+_PAR = re.compile(r"\\par(?![A-Za-z@])")
+
+
+def _math_safe(fragment: str) -> str:
+    """``fragment``, typeset the same in text and inside display math.
+
+    nbconvert and nbsphinx (``.. math::`` with ``:nowrap:``) put a ``text/latex`` output
+    in the document as it is, in text mode; myst-nb makes it a Sphinx ``math_block``, which
+    the LaTeX builder wraps in ``equation*`` and ``split``. ``split`` reads its body as a
+    macro argument, where a ``\\par`` or a blank line is an error, and a blank line also
+    makes Sphinx cut the math in two. So ``\\par`` is written ``\\endgraf`` (LaTeX's name
+    for the same primitive) and a blank line becomes a comment line. In math mode the
+    fragment goes into a ``\\parbox`` of the line's width (``\\ifmmode`` picks, after a
+    ``\\relax``: an alignment cell such as ``split``'s expands its first tokens before it
+    enters math mode; the ``\\expandafter`` chain drops the ``\\fi`` before ``\\parbox``
+    reads its width); in text mode it is a group, so long figures still break across pages.
+    """
+    body = _PAR.sub(r"\\endgraf", _BLANK_LINE.sub("\n%", fragment))
+    return f"\\relax\\ifmmode\\expandafter\\parbox\\expandafter{{\\expandafter\\linewidth\\expandafter}}\\fi{{{body}}}"
+
+
 class AttentionViz:
-    """A visualisation; Jupyter shows it inline (``_repr_html_``).
+    """A visualisation; Jupyter shows it inline (``_repr_html_``), and notebooks built to
+    PDF show it as LaTeX (``_repr_latex_``): :meth:`_repr_mimebundle_` gives both, with
+    the text rendering as plain text.
 
     From tokens and their scores, or from the original ``text`` and each token's
     character span in it, ``offsets`` (N ``(start, end)`` pairs, what Hugging Face
@@ -115,6 +142,37 @@ class AttentionViz:
         viz.visualization = visualize(record, options_from_keywords(options))
         return viz
 
+    def _repr_mimebundle_(
+        self, include: Container[str] | None = None, exclude: Container[str] | None = None
+    ) -> dict[str, str]:
+        """What IPython stores as the output: ``text/html`` (:meth:`_repr_html_`),
+        ``text/latex`` (:meth:`_repr_latex_`) and ``text/plain`` (the text rendering,
+        :meth:`__repr__`), only those in ``include`` (all when it is None) and not in
+        ``exclude``.
+
+        Every front picks one: Jupyter, and the HTML builders of myst-nb and nbsphinx,
+        take ``text/html``; their LaTeX builders and nbconvert's PDF take ``text/latex``;
+        a terminal takes ``text/plain``.
+        """
+        reprs = {"text/html": self._repr_html_, "text/latex": self._repr_latex_, "text/plain": self.__repr__}
+        return {
+            mime: make()
+            for mime, make in reprs.items()
+            if (include is None or mime in include) and (exclude is None or mime not in exclude)
+        }
+
+    def _repr_latex_(self) -> str:
+        """The LaTeX fragment the Sphinx LaTeX builder writes under pdflatex, which every
+        engine compiles: characters pdflatex cannot typeset show as code-point markers,
+        with no warning (Jupyter computes this for every display; :meth:`to_latex` with
+        ``"xelatex"`` keeps them). It needs only the ``xcolor`` package (which ``sphinx.sty``
+        and nbconvert's template load) and may sit in text or in display math: myst-nb
+        puts ``text/latex`` in a ``math_block``, nbconvert and nbsphinx as it is. Shown
+        alone, Jupyter would hand it to MathJax, which cannot draw it: frontends show
+        ``text/html`` first.
+        """
+        return _math_safe(latex_fragment(self.visualization, "pdflatex").source)
+
     def _repr_html_(self) -> str:
         """The fragment with the package's stylesheet before it (a notebook has no other
         way to get the layout: aligned rows, clipped marks, scores on focus)."""
@@ -145,7 +203,13 @@ class AttentionViz:
         return render_text(self.visualization)
 
     def __str__(self) -> str:
+        """The text rendering, :meth:`to_text`."""
         return self.to_text()
+
+    def __repr__(self) -> str:
+        """The text rendering, :meth:`to_text`, without its last newline: what a terminal
+        (Python's or IPython's) shows, and a notebook's ``text/plain``."""
+        return self.to_text().removesuffix("\n")
 
 
 def render_html(tokens: Iterable[str], scores: ScoresLike, **options: str | float | bool) -> str:

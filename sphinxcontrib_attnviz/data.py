@@ -214,6 +214,8 @@ def read_text(path: str | Path, source: str | None = None) -> str:
 #: What resolving a path raises: a symbolic link loop (RuntimeError before Python 3.13,
 #: OSError after), a NUL character (ValueError), another OS error.
 RESOLVE_ERRORS = (OSError, RuntimeError, ValueError)
+#: The message of a path that names no file (fronts add their own hints to it).
+FILE_NOT_FOUND = "file not found"
 
 
 def unresolvable(error: Exception, source: str) -> DataFileError:
@@ -233,7 +235,7 @@ def check_regular_file(path: str | Path, source: str) -> None:
     try:
         mode = os.stat(path).st_mode
     except FileNotFoundError:
-        raise DataFileError("file not found", source) from None
+        raise DataFileError(FILE_NOT_FOUND, source) from None
     except (OSError, ValueError) as error:
         if isinstance(error, ValueError) or error.errno == errno.ELOOP:  # a NUL character, a loop of links
             raise unresolvable(error, source) from None

@@ -1,12 +1,15 @@
 """The MkDocs plugin: ```` ```attention-viz ```` blocks become the directive's HTML.
 
-A block's body holds ``key: value`` lines with the directive's option names (``tokens``,
-``scores``, ``data``, ``cmap``, ``alpha``, ...), then a blank line and inline data,
-``token score`` lines; a body whose first line is not a ``key: value`` line is all inline
-data (:func:`parse_block`). Paths are relative to the page, or to ``docs_dir`` with a
-leading ``/``. Options in ``mkdocs.yml`` give defaults.
+A block's syntax is in :mod:`.mkdocs_blocks`. Paths are relative to the page, or to
+``docs_dir`` with a leading ``/``. Options in ``mkdocs.yml`` give defaults.
 
-Markdown never sees a figure: each block is replaced by a placeholder paragraph, and the
+Blocks are found wherever a fence is: when ``pymdownx.superfences`` is among the Markdown
+extensions, the plugin registers the block as one of its custom fences (as Material
+registers ``mermaid``), so a block works wherever superfences finds a fence; without it,
+the plugin finds blocks itself (:mod:`.fences`: at the top level, in list items,
+admonitions, collapsible blocks and content tabs).
+
+Markdown never sees a figure: each block becomes a placeholder paragraph, and the
 figure's HTML takes its place in the page's HTML, so the page holds exactly the fragment
 the command line and the API write (Markdown's preprocessors, such as tab expansion or
 CriticMarkup, never touch it). A bad block is a warning naming the page and its line, or
@@ -20,8 +23,7 @@ import posixpath
 import re
 import secrets
 import stat
-from collections import Counter
-from dataclasses import dataclass
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -34,8 +36,9 @@ from mkdocs.structure.pages import Page
 
 from .data import DEFAULT_MAX_TOKENS, RESOLVE_ERRORS, TokenLimit, TokenScores, parse_max_tokens, unresolvable
 from .errors import AttnvizError, DataError, DataFileError, OptionError
-from .fences import FencedBlock, fenced_blocks, replace_fenced_blocks
+from .fences import FencedBlock, replace_fenced_blocks
 from .formats import parse_pairs
+from .mkdocs_blocks import LANGUAGE, SOURCE_KEYS, BlockBody, PageBlocks, located_blocks, parse_block
 from .options import (
     DEFAULT_ALPHA,
     DEFAULT_CMAP,
@@ -44,7 +47,6 @@ from .options import (
     Defaults,
     parse_alpha,
     parse_options,
-    unknown_options_message,
 )
 from .pages import stylesheet
 from .render.html import escape_text, render_html
@@ -53,16 +55,13 @@ from .visualization import visualize
 
 log = get_plugin_logger("attention-viz")
 
-LANGUAGE = "attention-viz"
-SOURCE_KEYS = ("data", "tokens", "text", "scores")
-KNOWN_KEYS = (*SOURCE_KEYS, *OPTION_NAMES)
 CSS_URI = "assets/attnviz.css"
 #: A figure's colour rules (render.css): kept out of what search plugins index.
 FIGURE_STYLE = re.compile(r"<style>\.attnviz\{.*?</style>", re.DOTALL)
 #: What ``max_tokens`` is called in messages.
 MAX_TOKENS_SETTING = "the plugin option max_tokens (mkdocs.yml)"
-#: A line that reads as an option: a name, a colon, then a space, a tab or the line's end.
-_OPTION_SHAPE = re.compile(r"\s*[A-Za-z][A-Za-z0-9_-]*:(?:\s|$)")
+#: The Markdown extension whose custom fence the block becomes, when it is configured.
+SUPERFENCES = "pymdownx.superfences"
 
 
 def _cannot_be_copied(path: str) -> str | None:
@@ -91,136 +90,25 @@ class AttentionVizConfig(base.Config):
     max_tokens = c.Type(object, default=DEFAULT_MAX_TOKENS)
 
 
-@dataclass(frozen=True)
-class BlockBody:
-    """A block's options, and its inline data with the page line of the data's first line."""
-
-    options: dict[str, str]
-    data: str | None = None
-    data_line: int = 0
-    #: True when the block holds only data (its first line is blank or not an option line).
-    data_only: bool = False
-
-
-def is_option_line(line: str) -> bool:
-    """Whether a block's first line reads as an option: ``name: value`` (a name of ASCII
-    letters, digits, ``-`` and ``_``; the colon followed by a space, a tab or the line's
-    end), or one of the keys and a colon (``data:x.json``)."""
-    key, colon, _ = line.partition(":")
-    return bool(colon) and (key.strip() in KNOWN_KEYS or _OPTION_SHAPE.match(line) is not None)
-
-
-def parse_block(block: FencedBlock, source: str, first_line: int) -> BlockBody:
-    """A block's options and inline data; an OptionError names ``source`` (the page) and
-    the line, counting the body's first line as ``first_line``.
-
-    When the body's first line is an option line (:func:`is_option_line`), the lines up
-    to the first blank line are options, each a ``key: value`` line with a known key;
-    otherwise (the first line is blank, or is not an option line) there are none. The
-    lines after the options are inline data, kept as written (tabs, control characters)
-    for :func:`~.formats.parse_pairs`; data may not begin with an option line.
-    """
-    lines = block.body
-    options: dict[str, str] = {}
-    index = 0
-    if lines and is_option_line(lines[0]):
-        while index < len(lines) and lines[index].strip():
-            line, number = lines[index], first_line + index
-            key, colon, value = line.partition(":")
-            key = key.strip()
-            if colon and key not in KNOWN_KEYS and _OPTION_SHAPE.match(line) and not (index == 0 and _is_pair(line)):
-                raise OptionError(unknown_options_message([key], KNOWN_KEYS, kind="key"), source, number)
-            if not colon or key not in KNOWN_KEYS:
-                hint = " (if this line is inline data, start the block with a blank line)"
-                raise OptionError(
-                    f"expected 'key: value' with a key among {', '.join(KNOWN_KEYS)}, not {line.strip()!r}"
-                    + (hint if index == 0 and _is_pair(line) else ""),
-                    source,
-                    number,
-                )
-            if key in options:
-                raise OptionError(f"{key} is given twice", source, number)
-            options[key] = _unquoted(value.strip())
-            index += 1
-    data_start = next((number for number in range(index, len(lines)) if lines[number].strip()), None)
-    if data_start is None:
-        return BlockBody(options)
-    key, colon, _ = lines[data_start].partition(":")
-    if colon and key.strip() in KNOWN_KEYS:
-        raise OptionError(
-            f"{lines[data_start].strip()!r} is an option line after a blank line, where inline data "
-            "('token score' lines) begins: write the options first, with no blank line before or between them",
-            source,
-            first_line + data_start,
-        )
-    return BlockBody(options, "\n".join(lines[data_start:]), first_line + data_start, data_only=not options)
-
-
-def _is_pair(line: str) -> bool:
-    """Whether ``line`` reads as inline data: a token, whitespace and a number."""
-    try:
-        parse_pairs(line, "")
-    except DataError:
-        return False
-    return True
-
-
-def _unquoted(value: str) -> str:
-    """A value without the quotes YAML habits put around it (``"[CLS], [SEP]"``)."""
-    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
-        return value[1:-1]
-    return value
-
-
-def source_lines(markdown: str, source: str | None) -> list[int]:
-    """The line in the page's ``source`` of each block's opening fence in ``markdown``.
-
-    MkDocs hands plugins the page without its front matter (YAML or MultiMarkdown
-    ``key: value`` lines) and the blank lines after it, so lines in ``markdown`` are
-    off by that many; when another plugin changed the text too, each block is found in
-    the source by its body (the nth block with a body is the source's nth with that
-    body). A block not found there keeps its line in ``markdown``.
-    """
-    blocks = fenced_blocks(markdown, LANGUAGE)
-    if source is None or not blocks:
-        return [block.line for block in blocks]
-    if source.endswith(markdown):
-        offset = source.count("\n", 0, len(source) - len(markdown))
-        return [block.line + offset for block in blocks]
-    in_source: dict[tuple[str, ...], list[int]] = {}
-    for block in fenced_blocks(source, LANGUAGE):
-        in_source.setdefault(block.body, []).append(block.line)
-    seen: Counter[tuple[str, ...]] = Counter()
-    lines = []
-    for block in blocks:
-        found = in_source.get(block.body, [])
-        lines.append(found[seen[block.body]] if seen[block.body] < len(found) else block.line)
-        seen[block.body] += 1
-    return lines
-
-
-@dataclass(frozen=True)
-class Figure:
-    """A block's HTML (its figure, or the note that stands for it) and its opening fence's line."""
-
-    line: int
-    html: str
-
-
 class AttentionVizPlugin(BasePlugin[AttentionVizConfig]):
     """Registered as the ``attention-viz`` plugin (entry point group ``mkdocs.plugins``)."""
 
     def __init__(self) -> None:
         self.data_files: set[str] = set()
-        self.figures: dict[str, list[Figure]] = {}  # by page: each block's HTML, until the page's HTML is made
+        self.pages: dict[str, PageBlocks] = {}  # by page: its blocks, until the page's HTML is made
+        #: The page whose Markdown is being converted, for pymdownx.superfences' calls.
+        self.converting: PageBlocks | None = None
+        #: Whether blocks are pymdownx.superfences' custom fences (else found by the plugin).
+        self.superfences = False
         self.styles: dict[str, list[str]] = {}  # by page: the figures' <style> elements, set aside
         #: Where a block stands in the Markdown: a paragraph of one word no Markdown
         #: extension changes (ASCII letters and digits), unique to this build.
         self.placeholder = f"attnviz{secrets.token_hex(8)}figure"
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        """Add the stylesheet; a bad ``alpha`` or ``max_tokens`` option is a warning, and
-        the default is used instead."""
+        """Add the stylesheet, and the block as a custom fence of pymdownx.superfences when
+        it is configured; a bad ``alpha`` or ``max_tokens`` option is a warning, and the
+        default is used instead."""
         try:
             parse_alpha(self.config.alpha)
         except OptionError as error:
@@ -232,7 +120,30 @@ class AttentionVizPlugin(BasePlugin[AttentionVizConfig]):
             log.warning(f"plugin option max_tokens: {error.message}; using {DEFAULT_MAX_TOKENS}")
             self.config.max_tokens = DEFAULT_MAX_TOKENS
         config.extra_css.append(CSS_URI)
+        self.superfences = SUPERFENCES in config.markdown_extensions
+        if self.superfences:
+            self.register_fence(config)
         return config
+
+    def register_fence(self, config: MkDocsConfig) -> None:
+        """Add the block to superfences' ``custom_fences`` (in place of one of the same name)."""
+        settings = config.mdx_configs.get(SUPERFENCES) or {}
+        fences = [fence for fence in settings.get("custom_fences") or [] if fence.get("name") != LANGUAGE]
+        fences.append({"name": LANGUAGE, "class": LANGUAGE, "format": self.format_fence})
+        config.mdx_configs[SUPERFENCES] = {**settings, "custom_fences": fences}
+
+    def format_fence(
+        self, source: str, language: str, class_name: str, options: dict[str, Any], md: Any, **kwargs: Any
+    ) -> str:
+        """What pymdownx.superfences puts in a block's place (its custom-fence ``format``
+        call): a placeholder, the block being drawn when the page's HTML is made."""
+        if self.converting is None:
+            log.warning(
+                "an attention-viz block in Markdown converted outside a page (by another plugin or a theme) "
+                "cannot be drawn: it is shown as code"
+            )
+            return f'<pre class="{LANGUAGE}"><code>{escape_text(source)}</code></pre>'
+        return f"{self.placeholder}{self.converting.claim(source, self.placeholder)}"
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         """Add the stylesheet; leave out of the site the files in ``docs_dir`` that MkDocs
@@ -247,16 +158,24 @@ class AttentionVizPlugin(BasePlugin[AttentionVizConfig]):
         return files
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-        """Make each block's HTML, and put a placeholder paragraph in its place."""
-        figures = self.figures[page.file.src_uri] = []
-        if LANGUAGE not in markdown:
+        """Find the page's blocks; put a placeholder paragraph in each one's place, or leave
+        that to pymdownx.superfences (:meth:`format_fence`)."""
+        source = self.page_source(page)
+        blocks = located_blocks(markdown, source) if LANGUAGE in markdown else []
+        state = self.pages[page.file.src_uri] = PageBlocks(source or markdown)
+        self.converting = state
+        if not blocks:
             return markdown
-        lines = iter(source_lines(markdown, self.page_source(page)))
+        located = iter(blocks)
 
         def stand_in(block: FencedBlock) -> str:
-            line = next(lines)
-            figures.append(Figure(line, self.render_block(block, line, page, config)))
-            return f"\n{block.indent}{self.placeholder}{len(figures) - 1}\n"
+            mark = f"{self.placeholder}{state.add(next(located))}"
+            if self.superfences:
+                # a fence of the placeholder, indented as far as its container's content
+                # (Python-Markdown keeps only that in a container: three spaces in a "1."
+                # item are not enough); superfences hands the placeholder back
+                return replace(block, body=(mark,)).markdown(LANGUAGE)
+            return f"\n{block.indent}{mark}\n"
 
         return replace_fenced_blocks(markdown, LANGUAGE, stand_in)
 
@@ -265,12 +184,22 @@ class AttentionVizPlugin(BasePlugin[AttentionVizConfig]):
         elements aside, each for a placeholder comment, so that search plugins (which index
         the page's content next) do not index CSS."""
         src_uri = page.file.src_uri
-        for index, figure in enumerate(self.figures.pop(src_uri, [])):
-            mark = f"{self.placeholder}{index}"
-            html, count = re.subn(rf"<p>{mark}</p>|{mark}(?![0-9])", lambda _, figure=figure: figure.html, html)
-            if not count:
+        self.converting = None
+        state = self.pages.pop(src_uri, None) or PageBlocks()
+        for index, figure in enumerate(state.figures):
+            place = re.compile(rf"<p>{self.placeholder}{index}</p>|{self.placeholder}{index}(?![0-9])")
+            if self.superfences and index not in state.claimed:
                 log.warning(
-                    f"{src_uri}:{figure.line}: the block's place in the page was lost "
+                    f"{src_uri}:{figure.block.line}: pymdownx.superfences does not read this block as a fence "
+                    "(check its indentation): the visualisation is missing"
+                )
+                html = place.sub("", html)
+            elif place.search(html):
+                figure_html = self.render_block(figure.block, page, config)
+                html = place.sub(lambda _, figure_html=figure_html: figure_html, html)
+            elif figure.found:  # (superfences gives back a block in indented code: it shows as code)
+                log.warning(
+                    f"{src_uri}:{figure.block.line}: the block's place in the page was lost "
                     "(a Markdown extension removed or changed it): the visualisation is missing"
                 )
         styles = self.styles[src_uri] = []
@@ -302,10 +231,10 @@ class AttentionVizPlugin(BasePlugin[AttentionVizConfig]):
         except (OSError, ValueError):
             return None
 
-    def render_block(self, block: FencedBlock, line: int, page: Page, config: MkDocsConfig) -> str:
-        """The block's HTML fragment, or a warning and a visible note; ``line`` is the
-        block's opening fence's line in the page."""
-        src_uri = page.file.src_uri
+    def render_block(self, block: FencedBlock, page: Page, config: MkDocsConfig) -> str:
+        """The block's HTML fragment, or a warning and a visible note; ``block.line`` is
+        its opening fence's line in the page."""
+        src_uri, line = page.file.src_uri, block.line
         try:
             body = parse_block(block, src_uri, line + 1)
             data = self.read_data(body, src_uri, page, config)

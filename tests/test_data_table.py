@@ -73,6 +73,8 @@ SPHINX_OUTSIDE = (
 )
 LATIN1_E9 = "not UTF-8 text (byte 0xe9); save it as UTF-8"
 LATIN1_B5 = "not UTF-8 text (byte 0xb5); save it as UTF-8"
+#: Sphinx adds where else a path may be read from (the project's folder is sphinx/).
+SPHINX_NOT_FOUND = 'file not found; a path starting with "/" is read from the top of the docs folder (sphinx/)'
 MKDOCS_OUTSIDE = "the path resolves outside docs_dir; set allow_outside_docs_dir: true for the plugin to allow it"
 DIGITS_400 = b"1" + b"0" * 400
 DEEP_50000 = b"[" * 50_000 + b"]" * 50_000
@@ -287,7 +289,12 @@ CASES = [
     pair("pair-tokens-directory", DIRECTORY, b"1\n", Bad("file", "is a directory, not a file", "t.txt")),
     pair("pair-scores-fifo", b"a\n", FIFO, Bad("file", PIPE, "s.txt")),
     pair("pair-tokens-fifo", FIFO, b"1\n", Bad("file", PIPE, "t.txt")),
-    Case("pair-scores-missing", {"t.txt": b"a\n"}, Bad("file", "file not found", "s.txt")),
+    Case(
+        "pair-scores-missing",
+        {"t.txt": b"a\n"},
+        Bad("file", "file not found", "s.txt"),
+        sphinx=Bad("file", SPHINX_NOT_FOUND, "s.txt"),
+    ),
     pair(
         "pair-tokens-outside",
         OUTSIDE,
@@ -538,7 +545,13 @@ CASES = [
     ),
     data("json-empty", "x.json", b"", Bad("data", "not valid JSON: Expecting value", "x.json", 1)),
     data("json-directory", "x.json", DIRECTORY, Bad("file", "is a directory, not a file", "x.json")),
-    Case("json-missing", {}, Bad("file", "file not found", "x.json"), data="x.json"),
+    Case(
+        "json-missing",
+        {},
+        Bad("file", "file not found", "x.json"),
+        data="x.json",
+        sphinx=Bad("file", SPHINX_NOT_FOUND, "x.json"),
+    ),
 ]
 
 IDS = [case.id for case in CASES]

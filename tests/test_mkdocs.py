@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import logging
 import os
 import re
 import shutil
@@ -13,7 +12,6 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 from test_colors import SAMPLE_COLOURS
@@ -21,7 +19,6 @@ from test_sphinx_html import SAMPLE_TOKENS
 
 from pages import ROOTS, figures
 from sphinxcontrib_attnviz import render_html
-from sphinxcontrib_attnviz.mkdocs_plugin import AttentionVizPlugin, Figure
 
 
 def copy_site(name: str, tmp_path: Path) -> Path:
@@ -313,16 +310,45 @@ def test_a_bad_max_tokens_is_a_warning_and_the_default(tmp_path: Path, value: st
     assert len(figures((project / "site" / "index.html").read_text(encoding="utf-8"))) == 3
 
 
-def test_a_lost_placeholder_is_a_warning(caplog: pytest.LogCaptureFixture) -> None:
+#: A Markdown extension that drops the second figure's placeholder paragraph, as a careless
+#: extension might.
+DROP_SECOND_PLACEHOLDER = """
+import re
+from markdown.extensions import Extension
+from markdown.postprocessors import Postprocessor
+
+class Drop(Postprocessor):
+    def run(self, text):
+        return re.sub(r"<p>attnviz[0-9a-f]{16}figure1</p>", "", text)
+
+class DropExtension(Extension):
+    def extendMarkdown(self, md):
+        md.postprocessors.register(Drop(md), "drop_second_figure", 0)
+
+def makeExtension(**kwargs):
+    return DropExtension(**kwargs)
+"""
+
+
+@pytest.mark.parametrize("superfences", [False, True])
+def test_a_lost_placeholder_is_a_warning(tmp_path: Path, superfences: bool) -> None:
     """Should a Markdown extension ever remove a block's placeholder, the missing figure is
-    a warning, not a silent gap."""
-    plugin = AttentionVizPlugin()
-    page = SimpleNamespace(file=SimpleNamespace(src_uri="lost.md"))
-    plugin.figures["lost.md"] = [Figure(5, "<div>kept</div>"), Figure(9, "<div>lost</div>")]
-    with caplog.at_level(logging.WARNING):
-        html = plugin.on_page_content(f"<p>{plugin.placeholder}0</p>", page=page, config=None, files=None)  # type: ignore[arg-type]
-    assert html == "<div>kept</div>"
-    assert [record.getMessage() for record in caplog.records] == [
-        "attention-viz: lost.md:9: the block's place in the page was lost "
+    a warning at its block's line, not a silent gap."""
+    project = copy_site("verbatim", tmp_path)
+    (tmp_path / "drop_second_figure.py").write_text(DROP_SECOND_PLACEHOLDER)
+    extensions = ["drop_second_figure", *(["pymdownx.superfences"] if superfences else [])]
+    (project / "mkdocs.yml").write_text(
+        f"site_name: t\nplugins:\n  - attention-viz\nmarkdown_extensions: {json.dumps(extensions)}\n"
+    )
+    blocks = "```attention-viz\nkept 0.1\n```\n\n```attention-viz\nlost 0.2\n```\n"
+    (project / "docs" / "index.md").write_text(f"# Lost\n\n{blocks}")
+    command = [sys.executable, "-m", "mkdocs", "build", "-f", str(project / "mkdocs.yml")]
+    environment = os.environ | {"NO_COLOR": "1", "PYTHONPATH": str(tmp_path)}
+    run = subprocess.run(command, capture_output=True, text=True, env=environment)
+    assert run.returncode == 0, run.stderr
+    assert plugin_warnings(run) == [
+        "WARNING -  attention-viz: index.md:7: the block's place in the page was lost "
         "(a Markdown extension removed or changed it): the visualisation is missing"
     ]
+    [kept] = figures((project / "site" / "index.html").read_text(encoding="utf-8"))
+    assert kept.tokens == ["kept"]

@@ -62,7 +62,10 @@ def test_myst_gives_the_same_fragment_as_rst(app, warning) -> None:
     assert myst_figures[0].html == rst_figure.html
     assert "(magma" not in rst_figure.html  # no legend: the colormap shows in the colours only
     warnings = warning.getvalue()
-    assert "myst_page.md:10: WARNING: attention-viz: no-such.scores: file not found [attnviz.file]" in warnings
+    assert (
+        "myst_page.md:10: WARNING: attention-viz: no-such.scores: file not found; "
+        'a path starting with "/" is read from the top of the docs folder (myst/) [attnviz.file]'
+    ) in warnings
     assert "myst_page.md:17: WARNING: attention-viz: myst_page.md:21: not a number: 'high' [attnviz.data]" in warnings
     assert "myst_page.md:24: WARNING: attention-viz: vmin must be a number, not 'low' [attnviz.option]" in warnings
     assert "After the figures." in read_output(app.outdir, "myst_page.html")

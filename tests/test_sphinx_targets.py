@@ -125,6 +125,26 @@ def test_the_latex_labels_compile_and_resolve(make_app, project: Path) -> None:
     assert re.search(r"\\newlabel\{index:withcap\}\{\{1\}\{\d+\}\{A captioned figure\}\{figure\.", aux)
 
 
+def test_a_named_figure_is_a_texinfo_anchor_that_makeinfo_resolves(make_app, project: Path) -> None:
+    if shutil.which("makeinfo") is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("makeinfo missing")
+        pytest.skip("makeinfo missing")
+    app = make_app("texinfo", srcdir=project)
+    app.build()
+    assert "WARNING" not in app.warning.getvalue()
+    texi = (app.outdir / "targets.texi").read_text(encoding="utf-8")
+    for target in TARGETS:
+        assert texi.count(f"@anchor{{index {target}}}") == 1, target  # none written twice
+    assert texi.index("@anchor{index noc}") < texi.index("@verb{|wow|}")  # before the figure
+    # makeinfo fails on a reference to an anchor that does not exist
+    run = subprocess.run(
+        ["makeinfo", "--no-split", "-o", "targets.info", "targets.texi"], cwd=app.outdir, capture_output=True, text=True
+    )
+    assert run.returncode == 0 and "nonexistent" not in run.stderr, run.stderr
+    assert "*note this figure:" in (app.outdir / "targets.info").read_text(encoding="utf-8")
+
+
 HTML_LIKE = {"html": "index.html", "dirhtml": "index.html", "singlehtml": "index.html", "epub": "index.xhtml"}
 
 

@@ -9,6 +9,10 @@ or ``option``) at the directive's location, and a visible note in the page where
 the visualisation would stand; the rest of the build goes on. That includes an unknown
 option (``:cmpa:``), and under MyST an option given twice; docutils itself refuses an
 option given twice in rST, before the directive runs (see :class:`OptionSpec`).
+
+A relative path that names no file gets a hint in its warning: the leading ``/`` form,
+read from the top of the source directory; in a docstring, also where relative paths are
+read from (the folder of the page holding the autodoc directive, not the module's).
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ from docutils.parsers.rst import directives
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from ..data import RESOLVE_ERRORS, TokenLimit, TokenScores, unresolvable
+from ..data import FILE_NOT_FOUND, RESOLVE_ERRORS, TokenLimit, TokenScores, unresolvable
 from ..errors import AttnvizError, DataError, DataFileError, OptionError
 from ..formats import parse_pairs
 from ..options import OPTION_NAMES, Defaults, parse_options, unknown_options_message
@@ -80,6 +84,9 @@ _MYST_FENCE = re.compile(r"\s*(`{3,}|~{3,}|:{3,})\s*\{")
 #: An option's name: ``:name: value`` (MyST's default block) or ``name: value`` (its ``---`` block).
 _COLON_OPTION = re.compile(r"\s*:([^:\s][^:]*?)\s*:(?:\s|$)")
 _YAML_OPTION = re.compile(r"([^\s:#][^:]*?)\s*:(?:\s|$)")
+#: The source autodoc gives a docstring's lines: ``path/to/mod.py:docstring of pkg.mod.func``,
+#: or ``docstring of pkg.mod.func`` when it has no source file.
+_DOCSTRING_SOURCE = re.compile(r"(?:^|:)docstring of \S+$")
 
 
 def myst_option_names(block_text: str) -> list[str]:
@@ -156,6 +163,8 @@ class AttentionViz(SphinxDirective):
     final_argument_whitespace = True
     has_content = True
     option_spec: ClassVar[dict[str, object]] = OptionSpec((name, directives.unchanged) for name in DIRECTIVE_OPTIONS)
+    #: The relative paths :meth:`resolve` was given, as messages show them.
+    relative_sources: frozenset[str] = frozenset()
 
     def run(self) -> list[nodes.Node]:
         try:
@@ -261,6 +270,8 @@ class AttentionViz(SphinxDirective):
                 written,
             )
         self.env.note_dependency(path)
+        if not filename.startswith("/"):
+            self.relative_sources |= {source}
         return source, path
 
     def as_figure(self, node: nodes.Element) -> nodes.Element:
@@ -270,7 +281,9 @@ class AttentionViz(SphinxDirective):
             return node
         caption_text = self.options["caption"]
         inline, messages = self.state.inline_text(caption_text, self.lineno)
-        figure = nodes.figure("", node, nodes.caption(caption_text, "", *inline), *messages)
+        caption = nodes.caption(caption_text, "", *inline)
+        self.set_source_info(caption)  # gettext extracts and translates only text with a source
+        figure = nodes.figure("", node, caption, *messages)
         figure["classes"].append("attnviz-figure")
         self.set_source_info(figure)
         self.add_name(figure)
@@ -278,7 +291,7 @@ class AttentionViz(SphinxDirective):
 
     def report(self, error: AttnvizError) -> nodes.Node:
         """Log ``error`` as a typed warning here and return the note that takes the figure's place."""
-        message = f"attention-viz: {error.located()}"
+        message = f"attention-viz: {error.located()}{self.path_hint(error)}"
         logger.warning(message, type=WARNING_TYPE, subtype=warning_subtype(error), location=self.get_location())
         explanation = nodes.paragraph("", f"This visualisation could not be drawn. {message}")
         explanation["support_smartquotes"] = False  # show file names and quoted values as written
@@ -286,3 +299,27 @@ class AttentionViz(SphinxDirective):
         note["classes"].append("attnviz-error")
         self.set_source_info(note)
         return note
+
+    def path_hint(self, error: AttnvizError) -> str:
+        """For a relative path that names no file, where relative paths are read from and
+        the leading ``/`` form (``env.relfn2path``); empty for any other error.
+
+        In a docstring, relative paths are read from the folder of the page that holds
+        the autodoc directive (``self.env.docname``), not from the module's folder: the
+        hint names that page and its folder."""
+        if not (
+            isinstance(error, DataFileError)
+            and error.message == FILE_NOT_FOUND
+            and error.source in self.relative_sources
+        ):
+            return ""
+        top = f"{Path(_real_directory(os.fspath(self.env.srcdir))).name}/"
+        absolute = f'a path starting with "/" is read from the top of the docs folder ({top})'
+        source, _line = self.get_source_info()
+        if not _DOCSTRING_SOURCE.search(source or ""):
+            return f"; {absolute}"
+        folder = posixpath.dirname(self.env.docname)
+        return (
+            f"; in a docstring, relative paths are read from {folder + '/' if folder else top}, the folder of "
+            f"{self.relative_source(None)} (the page with the autodoc directive), not the module's; {absolute}"
+        )

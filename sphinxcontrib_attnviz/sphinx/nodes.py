@@ -116,23 +116,30 @@ def visit_latex(translator: LaTeXTranslator, node: attention_viz) -> None:
     if fragment.unsupported:
         message = unsupported_message(fragment.unsupported, engine, "latex_engine = 'xelatex' or 'lualatex' in conf.py")
         logger.warning(f"attention-viz: {message}", type="attnviz", subtype="latex", location=node)
-    # ``:name:`` without ``:caption:``: a label for \ref and \hyperref, as Sphinx writes them;
-    # a ``.. _label:`` target before the node writes its own
-    index = node.parent.index(node) if node.parent is not None else 0
-    targeted = set()
-    while index > 0 and isinstance(node.parent[index - 1], nodes.target):
-        index -= 1
-        targeted.add(node.parent[index].get("refid"))
-    labels = "".join(translator.hypertarget(id_, anchor=False) for id_ in node["ids"] if id_ not in targeted)
+    # ``:name:`` without ``:caption:``: a label for \ref and \hyperref, as Sphinx writes them
+    labels = "".join(translator.hypertarget(id_, anchor=False) for id_ in own_ids(node))
     if labels:
         translator.body.append(f"\n\\par\\phantomsection{labels}%\n")
     translator.body.append(fragment.source)
     raise nodes.SkipNode
 
 
+def own_ids(node: attention_viz) -> list[str]:
+    """The ids a figure without a caption must write itself for a link to reach it (from
+    ``:name:``): those no ``.. _label:`` target right before it writes already."""
+    index = node.parent.index(node) if node.parent is not None else 0
+    targeted = set()
+    while index > 0 and isinstance(node.parent[index - 1], nodes.target):
+        index -= 1
+        targeted.add(node.parent[index].get("refid"))
+    return [id_ for id_ in node["ids"] if id_ not in targeted]
+
+
 def visit_texinfo(translator: SphinxTranslator, node: attention_viz) -> None:
     """The rows with their scores and the legend as paragraphs, each token verbatim
-    (``@verb``: no dashes or curly quotes made of it)."""
+    (``@verb``: no dashes or curly quotes made of it); an ``@anchor`` for ``:name:``."""
+    for id_ in own_ids(node):
+        translator.add_anchor(id_, node)  # type: ignore[attr-defined]
     for line in render_text_lines(node["viz"], TEXINFO):
         translator.body.append(f"\n{line}\n")  # type: ignore[attr-defined]
     raise nodes.SkipNode

@@ -1,0 +1,179 @@
+"""The syntax of an ```` ```attention-viz ```` block in a Markdown page, and where each
+block of a page is: its options and inline data (:func:`parse_block`), and the blocks of
+one page from the Markdown to the HTML (:class:`PageBlocks`).
+
+A block's body holds ``key: value`` lines with the directive's option names (``tokens``,
+``scores``, ``data``, ``cmap``, ``alpha``, ...), then a blank line and inline data,
+``token score`` lines; a body whose first line is not a ``key: value`` line is all inline
+data.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field, replace
+
+from .errors import DataError, OptionError
+from .fences import FencedBlock, fenced_blocks
+from .formats import parse_pairs
+from .options import OPTION_NAMES, unknown_options_message
+
+LANGUAGE = "attention-viz"
+SOURCE_KEYS = ("data", "tokens", "text", "scores")
+KNOWN_KEYS = (*SOURCE_KEYS, *OPTION_NAMES)
+#: A line that reads as an option: a name, a colon, then a space, a tab or the line's end.
+_OPTION_SHAPE = re.compile(r"\s*[A-Za-z][A-Za-z0-9_-]*:(?:\s|$)")
+#: An opening fence of a block anywhere: in a container, a block quote, indented code.
+_ANY_OPENING_FENCE = re.compile(r"^[ \t>]*(?:`{3,}|~{3,})[ \t]*attention-viz[ \t]*$")
+
+
+@dataclass(frozen=True)
+class BlockBody:
+    """A block's options, and its inline data with the page line of the data's first line."""
+
+    options: dict[str, str]
+    data: str | None = None
+    data_line: int = 0
+    #: True when the block holds only data (its first line is blank or not an option line).
+    data_only: bool = False
+
+
+def is_option_line(line: str) -> bool:
+    """Whether a block's first line reads as an option: ``name: value`` (a name of ASCII
+    letters, digits, ``-`` and ``_``; the colon followed by a space, a tab or the line's
+    end), or one of the keys and a colon (``data:x.json``)."""
+    key, colon, _ = line.partition(":")
+    return bool(colon) and (key.strip() in KNOWN_KEYS or _OPTION_SHAPE.match(line) is not None)
+
+
+def parse_block(block: FencedBlock, source: str, first_line: int) -> BlockBody:
+    """A block's options and inline data; an OptionError names ``source`` (the page) and
+    the line, counting the body's first line as ``first_line``.
+
+    When the body's first line is an option line (:func:`is_option_line`), the lines up
+    to the first blank line are options, each a ``key: value`` line with a known key;
+    otherwise (the first line is blank, or is not an option line) there are none. The
+    lines after the options are inline data, kept as written (tabs, control characters)
+    for :func:`~.formats.parse_pairs`; data may not begin with an option line.
+    """
+    lines = block.body
+    options: dict[str, str] = {}
+    index = 0
+    if lines and is_option_line(lines[0]):
+        while index < len(lines) and lines[index].strip():
+            line, number = lines[index], first_line + index
+            key, colon, value = line.partition(":")
+            key = key.strip()
+            if colon and key not in KNOWN_KEYS and _OPTION_SHAPE.match(line) and not (index == 0 and _is_pair(line)):
+                raise OptionError(unknown_options_message([key], KNOWN_KEYS, kind="key"), source, number)
+            if not colon or key not in KNOWN_KEYS:
+                hint = " (if this line is inline data, start the block with a blank line)"
+                raise OptionError(
+                    f"expected 'key: value' with a key among {', '.join(KNOWN_KEYS)}, not {line.strip()!r}"
+                    + (hint if index == 0 and _is_pair(line) else ""),
+                    source,
+                    number,
+                )
+            if key in options:
+                raise OptionError(f"{key} is given twice", source, number)
+            options[key] = _unquoted(value.strip())
+            index += 1
+    data_start = next((number for number in range(index, len(lines)) if lines[number].strip()), None)
+    if data_start is None:
+        return BlockBody(options)
+    key, colon, _ = lines[data_start].partition(":")
+    if colon and key.strip() in KNOWN_KEYS:
+        raise OptionError(
+            f"{lines[data_start].strip()!r} is an option line after a blank line, where inline data "
+            "('token score' lines) begins: write the options first, with no blank line before or between them",
+            source,
+            first_line + data_start,
+        )
+    return BlockBody(options, "\n".join(lines[data_start:]), first_line + data_start, data_only=not options)
+
+
+def _is_pair(line: str) -> bool:
+    """Whether ``line`` reads as inline data: a token, whitespace and a number."""
+    try:
+        parse_pairs(line, "")
+    except DataError:
+        return False
+    return True
+
+
+def _unquoted(value: str) -> str:
+    """A value without the quotes YAML habits put around it (``"[CLS], [SEP]"``)."""
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+        return value[1:-1]
+    return value
+
+
+def located_blocks(markdown: str, source: str | None) -> list[FencedBlock]:
+    """The blocks of ``markdown`` (:func:`~.fences.fenced_blocks`), each ``line`` being
+    its opening fence's line in the page's ``source``.
+
+    MkDocs hands plugins the page without its front matter (YAML or MultiMarkdown
+    ``key: value`` lines) and the blank lines after it, so lines in ``markdown`` are
+    off by that many; when another plugin changed the text too, each block is found in
+    the source by its body (the nth block with a body is the source's nth with that
+    body). A block not found there keeps its line in ``markdown``.
+    """
+    blocks = fenced_blocks(markdown, LANGUAGE)
+    if source is None or not blocks:
+        return blocks
+    if source.endswith(markdown):
+        offset = source.count("\n", 0, len(source) - len(markdown))
+        return [replace(block, line=block.line + offset) for block in blocks]
+    in_source: dict[tuple[str, ...], list[int]] = {}
+    for block in fenced_blocks(source, LANGUAGE):
+        in_source.setdefault(block.body, []).append(block.line)
+    seen: Counter[tuple[str, ...]] = Counter()
+    located = []
+    for block in blocks:
+        found = in_source.get(block.body, [])
+        if seen[block.body] < len(found):
+            block = replace(block, line=found[seen[block.body]])
+        located.append(block)
+        seen[block.body] += 1
+    return located
+
+
+@dataclass(frozen=True)
+class PendingFigure:
+    """A block whose placeholder stands in the page, drawn when the page's HTML is made.
+    ``found`` is False for a block that pymdownx.superfences found and :func:`located_blocks`
+    did not (one in a block quote, or in indented code that superfences gives back)."""
+
+    block: FencedBlock
+    found: bool = True
+
+
+@dataclass
+class PageBlocks:
+    """The blocks of one page, each with the number of its placeholder (its index in
+    ``figures``); ``claimed`` holds the numbers pymdownx.superfences handed back."""
+
+    source: str = ""
+    figures: list[PendingFigure] = field(default_factory=list)
+    claimed: set[int] = field(default_factory=set)
+
+    def add(self, block: FencedBlock, found: bool = True) -> int:
+        """The number of ``block``'s placeholder."""
+        self.figures.append(PendingFigure(block, found))
+        return len(self.figures) - 1
+
+    def claim(self, body: str, placeholder: str) -> int:
+        """The number of the placeholder for a block pymdownx.superfences gives back with
+        ``body``: the block's own number when ``body`` is ``placeholder`` and a number (a
+        found block, which the plugin wrote so), else that of a new block of ``body`` at
+        the next block's opening fence in the page after those already claimed."""
+        number = re.fullmatch(rf"{placeholder}([0-9]+)", body.strip())
+        if number and int(number[1]) < len(self.figures):
+            self.claimed.add(int(number[1]))
+            return int(number[1])
+        after = max((figure.block.line for figure in self.figures), default=0)
+        lines = enumerate(self.source.split("\n"), 1)
+        line = next((number for number, text in lines if number > after and _ANY_OPENING_FENCE.match(text)), after + 1)
+        self.claimed.add(len(self.figures))
+        return self.add(FencedBlock(line, tuple(body.split("\n"))), found=False)
