@@ -5,25 +5,41 @@
 prints a complete, self-contained HTML page with the original's colours. Every
 directive option has a flag; ``--format`` picks html, latex or text. Errors are one
 line on standard error and exit status 2.
+
+``--block FILE`` reads one figure written as a Markdown block (the MkDocs block's
+syntax: ``key: value`` option lines, a blank line, inline ``token score`` lines; Quarto's
+``#| key: value`` cell options too), which is how the Quarto filter calls it;
+``--stylesheet`` prints the CSS an HTML fragment needs.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import io
 import sys
 from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
 from typing import BinaryIO, NoReturn, TextIO
 
 from . import __version__
+from .blocks import SOURCE_KEYS, is_option_line, parse_block
 from .data import TokenScores, decode_text, read_text
-from .errors import AttnvizError, OptionError
-from .formats import parse_token_score_texts, parse_tsv, read_data_file, read_token_score_files
-from .options import DEFAULT_ALPHA, DEFAULT_CMAP, LAYOUTS, SUBWORD_SCHEMES, parse_options
-from .pages import DOCUMENT_ENGINES, html_page, latex_document
+from .errors import AttnvizError, DataError, OptionError
+from .fences import FencedBlock
+from .formats import (
+    parse_pairs,
+    parse_token_score_texts,
+    parse_tsv,
+    read_data_file,
+    read_token_score_files,
+)
+from .options import DEFAULT_ALPHA, DEFAULT_CMAP, LAYOUTS, OPTION_NAMES, SUBWORD_SCHEMES, parse_options
+from .pages import DOCUMENT_ENGINES, html_page, latex_document, stylesheet
 from .render.html import iter_html
 from .render.latex import latex_fragment, unsupported_message
 from .render.text import render_text
+from .sources import check_one_source, read_named_files
 from .visualization import Visualization, visualize
 
 PROGRAM = "attention-viz"
@@ -51,6 +67,15 @@ def build_parser() -> OneLineErrorParser:
         "--score_path", "--score-path", default=None, help="scores file, one per line ('-': stdin; default: score)"
     )
     data.add_argument("--data", help="one .json, .tsv or .csv data file ('-': TSV on stdin)")
+    data.add_argument(
+        "--block",
+        help="a Markdown block's body ('-': stdin): 'key: value' options (or '#| key: value'), "
+        "a blank line, inline 'token score' lines; its options override the flags",
+    )
+    data.add_argument("--block-source", help="--block: the document named in messages (default: the block's file)")
+    data.add_argument(
+        "--block-line", type=int, default=0, help="--block: the line of the block's opening fence in the document"
+    )
     colour = parser.add_argument_group("colours")
     colour.add_argument("--cmap", help=f"matplotlib colormap (default: {DEFAULT_CMAP}; RdBu_r with --center)")
     colour.add_argument("--dark-cmap", help="colormap for dark pages (default: the colormap's dark variant)")
@@ -80,6 +105,7 @@ def build_parser() -> OneLineErrorParser:
     output.add_argument("--fragment", action="store_true", help="html/latex: only the visualisation, not a whole page")
     output.add_argument("--title", default="Token scores", help="the page's title (default: Token scores)")
     output.add_argument("-o", "--output", help="write to this file instead of standard output")
+    output.add_argument("--stylesheet", action="store_true", help="print the CSS that HTML fragments need, and exit")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return parser
 
@@ -123,6 +149,86 @@ def read_data(args: argparse.Namespace, stdin: BinaryIO) -> TokenScores:
     )
 
 
+@dataclasses.dataclass(frozen=True)
+class Block:
+    """A figure written as a Markdown block (``--block``): its data and its options."""
+
+    data: TokenScores
+    options: dict[str, str]
+
+
+def block_name(args: argparse.Namespace) -> str:
+    """The name messages give the block's document."""
+    if args.block_source:
+        return args.block_source
+    return STDIN_NAME if args.block == STDIN else args.block
+
+
+def read_block(args: argparse.Namespace, stdin: BinaryIO) -> Block:
+    """The ``--block``: leading ``#| key: value`` lines (Quarto's cell options) and the
+    MkDocs block's syntax (:func:`~.blocks.parse_block`); paths in it are relative
+    to the current directory. Lines are counted from ``--block-line`` + 1."""
+    if args.data is not None or args.text_path is not None or args.score_path is not None:
+        raise OptionError("give --block or --data or --text_path/--score_path, not more than one")
+    name = block_name(args)
+    text = decode_text(stdin.read(), name) if args.block == STDIN else read_text(args.block, args.block)
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    first = args.block_line + 1
+    cell = 0
+    options: dict[str, str] = {}
+    while cell < len(lines) and lines[cell].startswith("#|"):
+        line = lines[cell][2:].strip()
+        if line:
+            if not is_option_line(line):
+                raise OptionError(f"expected '#| key: value', not {lines[cell]!r}", name, first + cell)
+            [(key, value)] = parse_block(FencedBlock(0, (line,)), name, first + cell).options.items()
+            if key in options:
+                raise OptionError(f"{key} is given twice", name, first + cell)
+            options[key] = value
+        cell += 1
+    body = parse_block(FencedBlock(0, tuple(lines[cell:])), name, first + cell)
+    for key, value in body.options.items():
+        if key in options:
+            raise OptionError(f"{key} is given twice (as '#| {key}:' and '{key}:')", name, first + cell)
+        options[key] = value
+    check_one_source(
+        {
+            "data": "data" in options,
+            "tokens and scores": any(key in options for key in SOURCE_KEYS[1:]),
+            "inline lines": body.data is not None,
+        }
+    )
+    if body.data is not None:
+        try:
+            data = parse_pairs(body.data, name, first_line=body.data_line)
+        except DataError as error:
+            if not (body.data_only and error.line == body.data_line):
+                raise
+            hint = "the block is read as inline data, 'token score' lines: its first line is not 'key: value'"
+            raise DataError(f"{error.message} ({hint})", error.source, error.line) from None
+    else:
+        data = read_named_files(
+            data_file=options.get("data"),
+            tokens=options.get("tokens"),
+            text=options.get("text"),
+            scores=options.get("scores"),
+            resolve=lambda path: (path, Path(path)),
+        )
+    return Block(data, {key: value for key, value in options.items() if key in OPTION_NAMES})
+
+
+def block_message(error: AttnvizError, args: argparse.Namespace) -> str:
+    """An error of a ``--block`` as the MkDocs plugin words it: located at a line of the
+    block's document, or at its opening fence followed by the data file and its line."""
+    name = block_name(args)
+    if error.source == name and error.line is not None:
+        return error.located()
+    where = f"{name}:{args.block_line}" if args.block_line > 0 else name
+    return f"{where}: {error.located()}"
+
+
 def _read(path: str, stdin: BinaryIO, source: str) -> str:
     return decode_text(stdin.read(), source) if path == STDIN else read_text(path, source)
 
@@ -163,10 +269,18 @@ def main(argv: Sequence[str] | None = None, stdin: BinaryIO | None = None, stdou
         sys.stdout.reconfigure(encoding="utf-8")  # the page says UTF-8, whatever the locale
     stdin, stdout = stdin or sys.stdin.buffer, stdout or sys.stdout
     try:
-        viz = visualize(read_data(args, stdin), parse_options(option_strings(args)))
+        if args.stylesheet:
+            write([stylesheet()], args.output, stdout)
+            return 0
+        if args.block is not None:
+            block = read_block(args, stdin)
+            viz = visualize(block.data, parse_options({**option_strings(args), **block.options}))
+        else:
+            viz = visualize(read_data(args, stdin), parse_options(option_strings(args)))
         write(render(viz, args), args.output, stdout)
     except AttnvizError as error:
-        print(f"{PROGRAM}: error: {error.located()}", file=sys.stderr)
+        message = block_message(error, args) if args.block is not None else error.located()
+        print(f"{PROGRAM}: error: {message}", file=sys.stderr)
         return 2
     except OSError as error:
         print(f"{PROGRAM}: error: {error.filename or args.output}: {error.strerror or error}", file=sys.stderr)

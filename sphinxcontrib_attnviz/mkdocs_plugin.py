@@ -1,6 +1,6 @@
 """The MkDocs plugin: ```` ```attention-viz ```` blocks become the directive's HTML.
 
-A block's syntax is in :mod:`.mkdocs_blocks`. Paths are relative to the page, or to
+A block's syntax is in :mod:`.blocks`. Paths are relative to the page, or to
 ``docs_dir`` with a leading ``/``. Options in ``mkdocs.yml`` give defaults.
 
 Blocks are found wherever a fence is: when ``pymdownx.superfences`` is among the Markdown
@@ -34,11 +34,11 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
+from .blocks import LANGUAGE, SOURCE_KEYS, BlockBody, PageBlocks, located_blocks, parse_block
 from .data import DEFAULT_MAX_TOKENS, RESOLVE_ERRORS, TokenLimit, TokenScores, parse_max_tokens, unresolvable
 from .errors import AttnvizError, DataError, DataFileError, OptionError
 from .fences import FencedBlock, replace_fenced_blocks
 from .formats import parse_pairs
-from .mkdocs_blocks import LANGUAGE, SOURCE_KEYS, BlockBody, PageBlocks, located_blocks, parse_block
 from .options import (
     DEFAULT_ALPHA,
     DEFAULT_CMAP,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import math
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -81,6 +82,12 @@ OPTION_NAMES = (
     "class",
     "layout",
 )
+#: The directives' options about the data and the figure, besides :data:`OPTION_NAMES`
+#: (the Sphinx directive and the MyST-MD plugin).
+SOURCE_OPTIONS = ("tokens", "text", "scores")
+FIGURE_OPTIONS = ("caption", "name")
+#: Every option the directives know, in the order the docs list them.
+DIRECTIVE_OPTIONS = (*SOURCE_OPTIONS, *OPTION_NAMES, *FIGURE_OPTIONS)
 
 
 def parse_options(raw: Mapping[str, str | float | bool | None], defaults: Defaults | None = None) -> VizOptions:
@@ -110,6 +117,22 @@ def parse_options(raw: Mapping[str, str | float | bool | None], defaults: Defaul
         classes=tuple(str(raw.get("class") or "").split()),
         layout=_choice(raw, "layout", LAYOUTS) if str(raw.get("layout") or "").strip() else None,
     )
+
+
+def check_option_names(names: Sequence[str], known: Sequence[str]) -> None:
+    """Raise OptionError for the first of: ``names`` not in ``known``
+    (:func:`unknown_options_message`), or names given more than once (``option 'cmap'
+    given twice; give each option once``); every directive front words them this way."""
+    unknown = [name for name in dict.fromkeys(names) if name not in known]
+    if unknown:
+        raise OptionError(unknown_options_message(unknown, known))
+    repeated = [
+        f"{name!r} {'given twice' if count == 2 else f'given {count} times'}"
+        for name, count in Counter(names).items()
+        if count > 1
+    ]
+    if repeated:
+        raise OptionError(f"option {', '.join(repeated)}; give each option once")
 
 
 def unknown_options_message(names: Sequence[str], known: Sequence[str], kind: str = "option") -> str:

@@ -11,8 +11,8 @@ import pytest
 from sphinx.cmd.build import build_main
 
 from pages import ROOTS, figures, read_output
-from sphinxcontrib_attnviz.options import unknown_options_message
-from sphinxcontrib_attnviz.sphinx.directive import DIRECTIVE_OPTIONS, myst_option_names
+from sphinxcontrib_attnviz.options import DIRECTIVE_OPTIONS, unknown_options_message
+from sphinxcontrib_attnviz.sphinx.directive import myst_option_names
 
 SAMPLE = ROOTS / "test-myst"
 KNOWN = ", ".join(DIRECTIVE_OPTIONS)

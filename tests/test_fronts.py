@@ -1,5 +1,6 @@
-"""One core, four fronts: the directive, the MkDocs plugin, the command line and the API
-give the same fragment for the same data and options."""
+"""One core, six fronts: the Sphinx directive, the MkDocs plugin, the MyST-MD plugin, the
+Quarto filter, the command line and the API give the same fragment for the same data and
+options."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ import sys
 from pathlib import Path
 
 from sphinx.cmd.build import build_main
+from test_myst_md import myst_fragment
+from test_quarto import quarto_fragment
 
 from pages import ROOTS, figures
 from sphinxcontrib_attnviz import render_html
@@ -26,11 +29,22 @@ OPTIONS = {
 }
 
 
-def test_every_front_gives_the_same_fragment(tmp_path: Path) -> None:
-    data = ROOTS / "test-options" / "layers.json"
-    layers = json.loads(data.read_text())
+def fronts_data() -> dict[str, list]:
+    """Rows of scores whose tokens hold a subword piece, a tab and control characters."""
+    layers = json.loads((ROOTS / "test-options" / "layers.json").read_text())
     layers["tokens"][2:4] = ["sur", "##prised"]  # a continuation piece, for the subword option
     layers["tokens"][6:8] = ["me\tand", "i\u0002\u0003"]  # a tab and controls, which Markdown would change
+    return layers
+
+
+def api_fragment(layers: dict[str, list]) -> str:
+    return render_html(
+        layers["tokens"], layers["scores"], **{name.replace("-", "_"): value for name, value in OPTIONS.items()}
+    )
+
+
+def test_every_front_gives_the_same_fragment(tmp_path: Path) -> None:
+    layers = fronts_data()
 
     docs = tmp_path / "sphinx"
     docs.mkdir()
@@ -64,10 +78,19 @@ def test_every_front_gives_the_same_fragment(tmp_path: Path) -> None:
         check=True,
     ).stdout
 
-    api = render_html(
-        layers["tokens"], layers["scores"], **{name.replace("-", "_"): value for name, value in OPTIONS.items()}
-    )
+    api = api_fragment(layers)
 
     assert "paper-figure" in directive.classes and len(directive.rows) == 2
     assert directive.rows[0][6:8] == ["me\u2409and", "i\u2402\u2403"]
     assert directive.html == plugin.html == cli.strip() == api
+
+
+def test_myst_md_and_quarto_give_the_api_fragment(tmp_path: Path) -> None:
+    """The two fronts that run outside Python's reach (a MyST-MD executable plugin, a
+    Pandoc Lua filter calling the command line), with the same data and options."""
+    layers = fronts_data()
+    data = tmp_path / "layers.json"
+    data.write_text(json.dumps(layers))
+    expected = api_fragment(layers)
+    assert myst_fragment(tmp_path, data, OPTIONS) == expected
+    assert quarto_fragment(tmp_path, data, OPTIONS).strip() == expected

@@ -20,7 +20,6 @@ from __future__ import annotations
 import os
 import posixpath
 import re
-from collections import Counter
 from functools import cache, partial
 from pathlib import Path
 from typing import ClassVar, NamedTuple
@@ -31,9 +30,9 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from ..data import FILE_NOT_FOUND, RESOLVE_ERRORS, TokenLimit, TokenScores, unresolvable
-from ..errors import AttnvizError, DataError, DataFileError, OptionError
+from ..errors import AttnvizError, DataError, DataFileError
 from ..formats import parse_pairs
-from ..options import OPTION_NAMES, Defaults, parse_options, unknown_options_message
+from ..options import DIRECTIVE_OPTIONS, OPTION_NAMES, SOURCE_OPTIONS, Defaults, check_option_names, parse_options
 from ..sources import check_one_source, read_named_files
 from ..visualization import visualize
 from .nodes import make_node
@@ -41,11 +40,6 @@ from .nodes import make_node
 logger = logging.getLogger(__name__)
 
 WARNING_TYPE = "attnviz"
-#: Options about the data and the figure, besides the core's OPTION_NAMES.
-SOURCE_OPTIONS = ("tokens", "text", "scores")
-FIGURE_OPTIONS = ("caption", "name")
-#: Every option the directive knows, in the order the docs list them.
-DIRECTIVE_OPTIONS = (*SOURCE_OPTIONS, *OPTION_NAMES, *FIGURE_OPTIONS)
 
 
 class UnknownOption(NamedTuple):
@@ -73,10 +67,6 @@ class OptionSpec(dict[str, object]):
 
     def __missing__(self, name: str) -> partial[UnknownOption]:
         return partial(UnknownOption, name)
-
-
-def _times(count: int) -> str:
-    return "given twice" if count == 2 else f"given {count} times"
 
 
 #: The line that opens a MyST directive: a fence of backticks, tildes or colons, then ``{name}``.
@@ -181,13 +171,9 @@ class AttentionViz(SphinxDirective):
     def check_option_names(self) -> None:
         """Raise OptionError for unknown options, or (under MyST) an option given twice."""
         unknown = [value.name for value in self.options.values() if isinstance(value, UnknownOption)]
-        if unknown:
-            raise OptionError(unknown_options_message(unknown, DIRECTIVE_OPTIONS))
+        check_option_names(unknown, DIRECTIVE_OPTIONS)
         if type(self.state).__module__.partition(".")[0] == "myst_parser":
-            counts = Counter(myst_option_names(self.block_text))
-            repeated = [f"{name!r} {_times(count)}" for name, count in counts.items() if count > 1]
-            if repeated:
-                raise OptionError(f"option {', '.join(repeated)}; give each option once")
+            check_option_names(myst_option_names(self.block_text), DIRECTIVE_OPTIONS)
 
     def defaults(self) -> Defaults:
         config = self.config

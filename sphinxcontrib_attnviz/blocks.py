@@ -1,6 +1,7 @@
-"""The syntax of an ```` ```attention-viz ```` block in a Markdown page, and where each
-block of a page is: its options and inline data (:func:`parse_block`), and the blocks of
-one page from the Markdown to the HTML (:class:`PageBlocks`).
+"""The syntax of an ```` ```attention-viz ```` block in Markdown (MkDocs pages, Quarto
+documents through the command line's ``--block``): its options and inline data
+(:func:`parse_block`); and, for the MkDocs plugin, the blocks of one page from the
+Markdown to the HTML (:func:`located_blocks`, :class:`PageBlocks`).
 
 A block's body holds ``key: value`` lines with the directive's option names (``tokens``,
 ``scores``, ``data``, ``cmap``, ``alpha``, ...), then a blank line and inline data,
