@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from .errors import DataError, OptionError
-from .fences import FencedBlock, fenced_blocks
+from .fences import ALL_CONTAINERS, FencedBlock, fenced_blocks
 from .formats import parse_pairs
 from .options import OPTION_NAMES, unknown_options_message
 
@@ -26,7 +27,7 @@ KNOWN_KEYS = (*SOURCE_KEYS, *OPTION_NAMES)
 #: A line that reads as an option: a name, a colon, then a space, a tab or the line's end.
 _OPTION_SHAPE = re.compile(r"\s*[A-Za-z][A-Za-z0-9_-]*:(?:\s|$)")
 #: An opening fence of a block anywhere: in a container, a block quote, indented code.
-_ANY_OPENING_FENCE = re.compile(r"^[ \t>]*(?:`{3,}|~{3,})[ \t]*attention-viz[ \t]*$")
+_ANY_OPENING_FENCE = re.compile(r"^(?P<prefix>[ \t>]*)(?P<fence>`{3,}|~{3,})[ \t]*attention-viz[ \t]*$")
 
 
 @dataclass(frozen=True)
@@ -110,9 +111,9 @@ def _unquoted(value: str) -> str:
     return value
 
 
-def located_blocks(markdown: str, source: str | None) -> list[FencedBlock]:
-    """The blocks of ``markdown`` (:func:`~.fences.fenced_blocks`), each ``line`` being
-    its opening fence's line in the page's ``source``.
+def located_blocks(markdown: str, source: str | None, kinds: frozenset[str] = ALL_CONTAINERS) -> list[FencedBlock]:
+    """The blocks of ``markdown`` (:func:`~.fences.fenced_blocks`, in containers of
+    ``kinds``), each ``line`` being its opening fence's line in the page's ``source``.
 
     MkDocs hands plugins the page without its front matter (YAML or MultiMarkdown
     ``key: value`` lines) and the blank lines after it, so lines in ``markdown`` are
@@ -120,14 +121,14 @@ def located_blocks(markdown: str, source: str | None) -> list[FencedBlock]:
     the source by its body (the nth block with a body is the source's nth with that
     body). A block not found there keeps its line in ``markdown``.
     """
-    blocks = fenced_blocks(markdown, LANGUAGE)
+    blocks = fenced_blocks(markdown, LANGUAGE, kinds)
     if source is None or not blocks:
         return blocks
     if source.endswith(markdown):
         offset = source.count("\n", 0, len(source) - len(markdown))
         return [replace(block, line=block.line + offset) for block in blocks]
     in_source: dict[tuple[str, ...], list[int]] = {}
-    for block in fenced_blocks(source, LANGUAGE):
+    for block in fenced_blocks(source, LANGUAGE, kinds):
         in_source.setdefault(block.body, []).append(block.line)
     seen: Counter[tuple[str, ...]] = Counter()
     located = []
@@ -158,6 +159,8 @@ class PageBlocks:
     source: str = ""
     figures: list[PendingFigure] = field(default_factory=list)
     claimed: set[int] = field(default_factory=set)
+    _candidates: list[FencedBlock] | None = None
+    _used: set[int] = field(default_factory=set)
 
     def add(self, block: FencedBlock, found: bool = True) -> int:
         """The number of ``block``'s placeholder."""
@@ -167,14 +170,57 @@ class PageBlocks:
     def claim(self, body: str, placeholder: str) -> int:
         """The number of the placeholder for a block pymdownx.superfences gives back with
         ``body``: the block's own number when ``body`` is ``placeholder`` and a number (a
-        found block, which the plugin wrote so), else that of a new block of ``body`` at
-        the next block's opening fence in the page after those already claimed."""
+        found block, which the plugin wrote so), else that of a new block: the one
+        :meth:`_in_source` finds."""
         number = re.fullmatch(rf"{placeholder}([0-9]+)", body.strip())
         if number and int(number[1]) < len(self.figures):
             self.claimed.add(int(number[1]))
             return int(number[1])
-        after = max((figure.block.line for figure in self.figures), default=0)
-        lines = enumerate(self.source.split("\n"), 1)
-        line = next((number for number, text in lines if number > after and _ANY_OPENING_FENCE.match(text)), after + 1)
         self.claimed.add(len(self.figures))
-        return self.add(FencedBlock(line, tuple(body.split("\n"))), found=False)
+        return self.add(self._in_source(body), found=False)
+
+    def _in_source(self, body: str) -> FencedBlock:
+        """The block superfences found with ``body`` (one in a block quote), as the page's
+        source has it: the first unused opening fence there whose body says the same but
+        for what Markdown changes before superfences sees it (:func:`_loose_text`), else
+        the first unused one after those taken; its lines as written (a tab stays a tab)."""
+        if self._candidates is None:
+            found = {figure.block.line for figure in self.figures if figure.found}
+            self._candidates = [block for block in _quoted_blocks(self.source) if block.line not in found]
+        unused = [block for block in self._candidates if block.line not in self._used]
+        loose = _loose_text(body.split("\n"))
+        after = max(self._used, default=0)
+        chosen = next((block for block in unused if _loose_text(block.body) == loose), None) or next(
+            (block for block in unused if block.line > after), None
+        )
+        if chosen is None:
+            return FencedBlock(after + 1, tuple(body.split("\n")))
+        self._used.add(chosen.line)
+        return chosen
+
+
+def _loose_text(lines: Sequence[str]) -> str:
+    """A block's body without what Python-Markdown changes before extensions see it:
+    whitespace (it expands tabs) and its stash markers, STX and ETX."""
+    return "".join("".join(line.split()).replace("\x02", "").replace("\x03", "") for line in lines)
+
+
+def _quoted_blocks(source: str) -> list[FencedBlock]:
+    """Every opening fence of a block in ``source``, whatever comes before it on its line
+    (spaces, ``>`` of block quotes), with its body: the lines up to the closing fence, each
+    without the opening line's prefix."""
+    lines = source.split("\n")
+    blocks = []
+    for index, line in enumerate(lines):
+        opening = _ANY_OPENING_FENCE.match(line)
+        if not opening:
+            continue
+        prefix, fence = opening["prefix"], opening["fence"]
+        body = []
+        for text in lines[index + 1 :]:
+            inner = text[len(prefix) :] if text.startswith(prefix) else text.lstrip(" \t>")
+            if inner.strip().startswith(fence) and not inner.strip().strip(fence[0]):
+                break
+            body.append(inner)
+        blocks.append(FencedBlock(index + 1, tuple(body)))
+    return blocks

@@ -10,9 +10,12 @@ A fence is found at the top level (indented at most three spaces) and inside the
 containers of Python-Markdown and its usual extensions, whose content is indented four
 spaces past the line that opens them: list items (``-``, ``*``, ``+``, ``1.``),
 admonitions and collapsible blocks (``!!!``, ``???``, ``???+``) and content tabs
-(``===``), nested to any depth. A container holds the lines indented past its opening
-line; a fence in one may be indented up to three spaces past the container's content.
-Blocks inside other fences, and indented code, are left alone.
+(``===``), nested to any depth (:data:`CONTAINERS`: the kinds a page's extensions
+provide). A container holds the lines indented past its opening line, and a line of
+text right after text (a lazy continuation); a fence in one may be indented up to three
+spaces past the container's content. As in Python-Markdown, a container does not start
+right after a line of text (``1984. was good`` goes on a paragraph), and ``- - -`` is a
+rule. Blocks inside other fences, and indented code, are left alone.
 """
 
 from __future__ import annotations
@@ -20,14 +23,28 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import cache
 
 #: Python-Markdown's indentation of a container's content (its ``tab_length``).
 CONTENT_INDENT = 4
 #: The info string is taken whole and stripped in code: a lazy ``.*?`` before ``\s*$``
 #: would make a line of many spaces cost quadratic time.
 _FENCE = re.compile(r"^(?P<indent> *)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
-#: A line that opens a container: a list item, an admonition, a collapsible block, a content tab.
-_CONTAINER = re.compile(r"^ *(?:[-*+]|[0-9]{1,9}\.|!!!|\?\?\?\+?|===\+?)(?: |$)")
+#: The marker of each kind of container: list items (Python-Markdown), admonitions
+#: (``admonition``), collapsible blocks (``pymdownx.details``), content tabs (``pymdownx.tabbed``).
+CONTAINERS = {"list": r"[-*+]|[0-9]{1,9}\.", "admonition": r"!!!", "details": r"\?\?\?\+?", "tabs": r"===\+?"}
+#: A thematic break (``- - -``, ``***``): not a list item.
+_RULE = re.compile(r"^ *([-*_])(?: *\1){2,} *$")
+
+
+@cache
+def _container_marker(kinds: frozenset[str]) -> re.Pattern[str]:
+    """A line that opens a container of one of ``kinds`` (keys of :data:`CONTAINERS`)."""
+    markers = "|".join(CONTAINERS[kind] for kind in sorted(kinds))
+    return re.compile(rf"^ *(?:{markers})(?: |$)" if markers else r"(?!)")
+
+
+ALL_CONTAINERS = frozenset(CONTAINERS)
 
 
 @dataclass(frozen=True)
@@ -79,29 +96,43 @@ def _closes(line: str, fence: str, indent: int) -> bool:
     return match["fence"][0] == fence[0] and len(match["fence"]) >= len(fence)
 
 
-def _scan(lines: list[str], language: str) -> Iterator[tuple[int, int, FencedBlock | None]]:
+def _scan(
+    lines: list[str], language: str, kinds: frozenset[str] = ALL_CONTAINERS
+) -> Iterator[tuple[int, int, FencedBlock | None]]:
     """Each run of lines as ``(start, end, block)``: a ``language`` block from its opening
     fence to its closing one (``block`` set), or lines to keep as they are (None)."""
+    marker = _container_marker(kinds)
     containers: list[int] = []  # the indentation of each open container's opening line
+    after_text = False  # the line before is a line of text (not blank, no fence, no container)
+    after_opening = False  # the line before opens a container
     index = 0
     while index < len(lines):
         line = lines[index]
         if not line.strip(" \t"):
+            after_text = after_opening = False
             yield index, index + 1, None
             index += 1
             continue
         indent = _indentation(line)
-        while containers and indent <= containers[-1]:
-            containers.pop()
+        expanded = line.expandtabs(CONTENT_INDENT)
+        opens = bool(marker.match(expanded)) and not _RULE.match(expanded)
+        if not ((after_text or after_opening) and not opens and not _FENCE.match(expanded)):  # else lazy text
+            while containers and indent <= containers[-1]:
+                containers.pop()
         content = containers[-1] + CONTENT_INDENT if containers else 0
         in_reach = indent <= content + 3  # deeper is indented code
-        match = _FENCE.match(line.expandtabs(CONTENT_INDENT)) if in_reach else None
+        match = _FENCE.match(expanded) if in_reach else None
         if not match or (match["fence"][0] == "`" and "`" in match["info"]):
-            if in_reach and _CONTAINER.match(line.expandtabs(CONTENT_INDENT)):
-                containers.append(indent)
+            opened = in_reach and opens and not after_text
+            if opened:
+                # nested only from the parent's content on (four spaces); less is a sibling
+                nested = not containers or indent >= containers[-1] + CONTENT_INDENT
+                containers.append(indent if nested else containers.pop())
+            after_text, after_opening = not opened, opened
             yield index, index + 1, None
             index += 1
             continue
+        after_text = after_opening = False
         end = index + 1
         while end < len(lines) and not _closes(lines[end], match["fence"], indent):
             if containers and lines[end].strip(" \t") and _indentation(lines[end]) <= containers[-1]:
@@ -118,16 +149,19 @@ def _scan(lines: list[str], language: str) -> Iterator[tuple[int, int, FencedBlo
         index = stop
 
 
-def fenced_blocks(markdown: str, language: str) -> list[FencedBlock]:
-    """Every ```` ```language```` block of ``markdown``, in order."""
-    return [block for _, _, block in _scan(markdown.split("\n"), language) if block is not None]
+def fenced_blocks(markdown: str, language: str, kinds: frozenset[str] = ALL_CONTAINERS) -> list[FencedBlock]:
+    """Every ```` ```language```` block of ``markdown``, in order, in containers of ``kinds``."""
+    return [block for _, _, block in _scan(markdown.split("\n"), language, kinds) if block is not None]
 
 
-def replace_fenced_blocks(markdown: str, language: str, render: Callable[[FencedBlock], str]) -> str:
-    """``markdown`` with every ```` ```language```` block replaced by ``render(block)``."""
+def replace_fenced_blocks(
+    markdown: str, language: str, render: Callable[[FencedBlock], str], kinds: frozenset[str] = ALL_CONTAINERS
+) -> str:
+    """``markdown`` with every ```` ```language```` block (in containers of ``kinds``)
+    replaced by ``render(block)``."""
     lines = markdown.split("\n")
     output: list[str] = []
-    for start, end, block in _scan(lines, language):
+    for start, end, block in _scan(lines, language, kinds):
         if block is None:
             output.extend(lines[start:end])
         else:

@@ -37,7 +37,7 @@ from mkdocs.structure.pages import Page
 from .blocks import LANGUAGE, SOURCE_KEYS, BlockBody, PageBlocks, located_blocks, parse_block
 from .data import DEFAULT_MAX_TOKENS, RESOLVE_ERRORS, TokenLimit, TokenScores, parse_max_tokens, unresolvable
 from .errors import AttnvizError, DataError, DataFileError, OptionError
-from .fences import FencedBlock, replace_fenced_blocks
+from .fences import ALL_CONTAINERS, FencedBlock, replace_fenced_blocks
 from .formats import parse_pairs
 from .options import (
     DEFAULT_ALPHA,
@@ -62,6 +62,13 @@ FIGURE_STYLE = re.compile(r"<style>\.attnviz\{.*?</style>", re.DOTALL)
 MAX_TOKENS_SETTING = "the plugin option max_tokens (mkdocs.yml)"
 #: The Markdown extension whose custom fence the block becomes, when it is configured.
 SUPERFENCES = "pymdownx.superfences"
+#: The extension that provides each kind of container (None: Markdown itself).
+CONTAINER_EXTENSIONS = {
+    "list": None,
+    "admonition": "admonition",
+    "details": "pymdownx.details",
+    "tabs": "pymdownx.tabbed",
+}
 
 
 def _cannot_be_copied(path: str) -> str | None:
@@ -100,6 +107,8 @@ class AttentionVizPlugin(BasePlugin[AttentionVizConfig]):
         self.converting: PageBlocks | None = None
         #: Whether blocks are pymdownx.superfences' custom fences (else found by the plugin).
         self.superfences = False
+        #: The kinds of container the page's Markdown extensions provide (:data:`.fences.CONTAINERS`).
+        self.container_kinds = ALL_CONTAINERS
         self.styles: dict[str, list[str]] = {}  # by page: the figures' <style> elements, set aside
         #: Where a block stands in the Markdown: a paragraph of one word no Markdown
         #: extension changes (ASCII letters and digits), unique to this build.
@@ -121,6 +130,10 @@ class AttentionVizPlugin(BasePlugin[AttentionVizConfig]):
             self.config.max_tokens = DEFAULT_MAX_TOKENS
         config.extra_css.append(CSS_URI)
         self.superfences = SUPERFENCES in config.markdown_extensions
+        extensions = set(config.markdown_extensions)
+        self.container_kinds = frozenset(
+            kind for kind, extension in CONTAINER_EXTENSIONS.items() if extension is None or extension in extensions
+        )
         if self.superfences:
             self.register_fence(config)
         return config
@@ -161,7 +174,7 @@ class AttentionVizPlugin(BasePlugin[AttentionVizConfig]):
         """Find the page's blocks; put a placeholder paragraph in each one's place, or leave
         that to pymdownx.superfences (:meth:`format_fence`)."""
         source = self.page_source(page)
-        blocks = located_blocks(markdown, source) if LANGUAGE in markdown else []
+        blocks = located_blocks(markdown, source, self.container_kinds) if LANGUAGE in markdown else []
         state = self.pages[page.file.src_uri] = PageBlocks(source or markdown)
         self.converting = state
         if not blocks:
@@ -177,7 +190,7 @@ class AttentionVizPlugin(BasePlugin[AttentionVizConfig]):
                 return replace(block, body=(mark,)).markdown(LANGUAGE)
             return f"\n{block.indent}{mark}\n"
 
-        return replace_fenced_blocks(markdown, LANGUAGE, stand_in)
+        return replace_fenced_blocks(markdown, LANGUAGE, stand_in, self.container_kinds)
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         """Put each block's HTML in its placeholder's place; then set the figures' ``<style>``
@@ -186,18 +199,26 @@ class AttentionVizPlugin(BasePlugin[AttentionVizConfig]):
         src_uri = page.file.src_uri
         self.converting = None
         state = self.pages.pop(src_uri, None) or PageBlocks()
+        drawn: dict[int, str] = {}
+
+        def figure_html(match: re.Match[str]) -> str:
+            index = int(match[1] or match[2])
+            if index >= len(state.figures):
+                return match[0]
+            if index not in drawn:
+                unread = self.superfences and index not in state.claimed
+                drawn[index] = "" if unread else self.render_block(state.figures[index].block, page, config)
+            return drawn[index]
+
+        if state.figures:  # one pass over the page, however many figures
+            html = re.sub(rf"<p>{self.placeholder}([0-9]+)</p>|{self.placeholder}([0-9]+)", figure_html, html)
         for index, figure in enumerate(state.figures):
-            place = re.compile(rf"<p>{self.placeholder}{index}</p>|{self.placeholder}{index}(?![0-9])")
             if self.superfences and index not in state.claimed:
                 log.warning(
                     f"{src_uri}:{figure.block.line}: pymdownx.superfences does not read this block as a fence "
                     "(check its indentation): the visualisation is missing"
                 )
-                html = place.sub("", html)
-            elif place.search(html):
-                figure_html = self.render_block(figure.block, page, config)
-                html = place.sub(lambda _, figure_html=figure_html: figure_html, html)
-            elif figure.found:  # (superfences gives back a block in indented code: it shows as code)
+            elif index not in drawn and figure.found:  # (superfences gives back a block in indented code as code)
                 log.warning(
                     f"{src_uri}:{figure.block.line}: the block's place in the page was lost "
                     "(a Markdown extension removed or changed it): the visualisation is missing"

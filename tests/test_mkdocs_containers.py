@@ -117,3 +117,67 @@ def test_a_bad_block_is_one_warning_in_every_position(tmp_path: Path, set_up: st
     page = (root / "site" / "index.html").read_text(encoding="utf-8")
     assert [figure.tokens[0] for figure in figures(page)] == [n for i, (n, _, _) in enumerate(BLOCKS) if i != position]
     assert page.count("This visualisation could not be drawn.") == 1
+
+
+#: Lines that only look like a container's opening: Python-Markdown shows the block after
+#: each as indented code, and so must the plugin.
+NOT_CONTAINERS = {
+    "rule": "Text\n\n- - -\n\n",
+    "paragraph": "Some paragraph\n- not a list\n\n",
+    "year": "It was in\n1984. was good\n\n",
+}
+
+
+@pytest.mark.parametrize("set_up", SET_UPS)
+@pytest.mark.parametrize("before", NOT_CONTAINERS)
+def test_indented_code_after_what_only_looks_like_a_container_stays_code(
+    tmp_path: Path, set_up: str, before: str
+) -> None:
+    root = project(tmp_path, set_up)
+    page = NOT_CONTAINERS[before] + "    ```attention-viz\n    code 0.1\n    ```\n\n```attention-viz\ndrawn 0.2\n```\n"
+    (root / "docs" / "index.md").write_text(page)
+    run = mkdocs_build(root)
+    assert run.returncode == 0, run.stderr
+    html = (root / "site" / "index.html").read_text(encoding="utf-8")
+    [figure] = figures(html)
+    assert figure.tokens == ["drawn"]
+    assert "<pre><code>```attention-viz\ncode 0.1\n```\n</code></pre>" in html
+
+
+@pytest.mark.parametrize("set_up", SET_UPS)
+def test_a_block_after_a_lazy_continuation_line_is_in_its_item(tmp_path: Path, set_up: str) -> None:
+    root = project(tmp_path, set_up)
+    page = "1. one\nlazy continuation\n\n    ```attention-viz\n    lazy 0.1\n    ```\n\n2. two\n"
+    (root / "docs" / "index.md").write_text(page)
+    run = mkdocs_build(root)
+    assert run.returncode == 0, run.stderr
+    html = (root / "site" / "index.html").read_text(encoding="utf-8")
+    assert [figure.tokens for figure in figures(html)] == [["lazy"]]
+    assert [found[-2:] for found in containers(html)] == [["ol", "li"]]
+    assert html.count("<ol>") == 1
+
+
+def test_a_block_in_a_block_quote_reads_the_page_as_written(tmp_path: Path) -> None:
+    """Superfences finds blocks in block quotes; their lines come from the page as
+    written (CriticMarkup and tabs untouched by Markdown), and a bad one is located."""
+    root = project(tmp_path, "superfences")
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text().replace("  - admonition\n", "  - admonition\n  - pymdownx.critic\n"))
+    page = (
+        "# Quotes\n\n"  # 1-2
+        "> ```attention-viz\n> {++y++} 0.1\n> c\td 0.3\n> ```\n\n"  # 3-7
+        "> ```attention-viz\n> bad\n> ```\n\n"  # 8-11
+        "```attention-viz\ntop 0.5\n```\n"  # 12-14
+    )
+    (root / "docs" / "index.md").write_text(page)
+    run = mkdocs_build(root)
+    assert run.returncode != 0
+    assert plugin_warnings(run) == [
+        "WARNING -  attention-viz: index.md:9: expected a token, whitespace, and a score: 'bad' (the block is read "
+        "as inline data, 'token score' lines: its first line is not 'key: value')"
+    ]
+    assert mkdocs_build(root, "--no-strict").returncode == 0
+    html = (root / "site" / "index.html").read_text(encoding="utf-8")
+    quoted, top = figures(html)
+    assert quoted.tokens == ["{++y++}", "c\u2409d"] and top.tokens == ["top"]
+    assert [found[-1:] for found in containers(html)] == [["blockquote"], []]
