@@ -108,7 +108,7 @@ class AttentionViz:
             spans = list(offsets)
         except TypeError:
             raise DataError(f"offsets must be a list of (start, end) pairs, not {type(offsets).__name__}") from None
-        data = TokenScores.checked_offsets(text, spans, as_rows(scores), tokens)
+        data = TokenScores.checked_offsets(text, spans, as_rows(scores), tokens, missing=True)
         self.visualization = visualize(data, options_from_keywords(options))
 
     @classmethod

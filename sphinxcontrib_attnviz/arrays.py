@@ -34,9 +34,10 @@ def as_float_array(values: Any) -> np.ndarray:
     - anything else :func:`numpy.asarray` reads: an object with ``__array__``, a number,
       a (nested) sequence of numbers.
 
-    Booleans become 0 and 1. Raise :class:`DataError` (a ``ValueError``), naming what was
-    given, for complex numbers, text, dates, ``None`` (a missing score), integers beyond the
-    float range, other objects, ragged nesting, or an array that cannot be brought to the CPU.
+    Booleans become 0 and 1; ``None`` (a missing score) becomes NaN. Raise :class:`DataError`
+    (a ``ValueError``), naming what was given, for complex numbers, text, dates, integers
+    beyond the float range, other objects, ragged nesting, or an array that cannot be
+    brought to the CPU.
     """
     try:
         array = _as_numpy(values)
@@ -44,10 +45,8 @@ def as_float_array(values: Any) -> np.ndarray:
         raise DataError(
             f"scores must be numbers; {type(values).__name__} could not be read as an array: {error}"
         ) from error
-    if array.dtype.kind == "O":
-        missing = next((index for index, value in enumerate(array.flat) if value is None), None)
-        if missing is not None:  # NumPy would make it NaN without a word
-            raise DataError(f"score {missing + 1} is None: a missing score cannot be drawn; give a number")
+    if array.dtype.kind == "O":  # None is a missing score: NaN
+        array = np.where(np.equal(array, None), np.nan, array)
     what = _NOT_SCORES.get(array.dtype.kind)
     if what is None:
         try:

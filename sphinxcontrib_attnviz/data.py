@@ -94,7 +94,9 @@ class TokenLimit:
 
 @dataclass(frozen=True)
 class TokenScores:
-    """Tokens and rows of scores: every row as long as the tokens, every score finite.
+    """Tokens and rows of scores: every row as long as the tokens, every score finite or
+    missing (NaN: a cell with no score, such as a token not generated yet; only where the
+    data says so, see :meth:`checked`).
 
     Data cut from an original text also has that ``text`` and each token's character
     span in it, ``offsets`` (``[start, end)`` per token).
@@ -112,17 +114,23 @@ class TokenScores:
 
     @classmethod
     def checked(
-        cls, tokens: Sequence[str], scores: Sequence[float] | Mapping[str, Sequence[float]], source: str | None = None
+        cls,
+        tokens: Sequence[str],
+        scores: Sequence[float | None] | Mapping[str, Sequence[float | None]],
+        source: str | None = None,
+        missing: bool = False,
     ) -> TokenScores:
         """Build a record from in-memory data, checking counts and finiteness.
 
-        ``scores`` is one sequence, or a mapping of row labels to sequences.
+        ``scores`` is one sequence, or a mapping of row labels to sequences. With
+        ``missing``, a score may be None or NaN: a missing cell (drawn without colour,
+        left out of the scale); without it, such a score is an error.
         """
         tokens = _checked_tokens(tokens, source)
         if not tokens:
             raise DataError("no tokens: nothing to draw", source)
         named = scores.items() if isinstance(scores, Mapping) else [(None, scores)]
-        rows = tuple(_checked_row(label, values, tokens, source) for label, values in named)
+        rows = tuple(_checked_row(label, values, tokens, source, missing) for label, values in named)
         if not rows:
             raise DataError("no rows of scores", source)
         return cls(tokens, rows)
@@ -132,9 +140,10 @@ class TokenScores:
         cls,
         text: str,
         offsets: Sequence[Sequence[int]],
-        scores: Sequence[float] | Mapping[str, Sequence[float]],
+        scores: Sequence[float | None] | Mapping[str, Sequence[float | None]],
         tokens: Sequence[str] | None = None,
         source: str | None = None,
+        missing: bool = False,
     ) -> TokenScores:
         """Build a record from an original text and each token's span in it (what Hugging
         Face tokenizers return with ``return_offsets_mapping=True``), checking the spans
@@ -152,7 +161,7 @@ class TokenScores:
         display_offsets(text, offsets, tokens, source)  # raises a DataError for a bad span
         spans = tuple((int(start), int(end)) for start, end in offsets)
         names = tokens if tokens is not None else [text[start:end] for start, end in spans]
-        return replace(cls.checked(names, scores, source), text=text, offsets=spans)
+        return replace(cls.checked(names, scores, source, missing), text=text, offsets=spans)
 
     def select_rows(self, labels: Sequence[str]) -> TokenScores:
         """The rows named in ``labels``, in that order."""
@@ -179,7 +188,9 @@ def _checked_tokens(tokens: Sequence[str], source: str | None) -> tuple[str, ...
     return tokens
 
 
-def _checked_row(label: str | None, values: Sequence[float], tokens: tuple[str, ...], source: str | None) -> ScoreRow:
+def _checked_row(
+    label: str | None, values: Sequence[float | None], tokens: tuple[str, ...], source: str | None, missing: bool
+) -> ScoreRow:
     where = f"row {label!r}: " if label is not None else ""
     if len(values) != len(tokens):
         raise DataError(f"{where}{len(tokens)} tokens but {len(values)} scores; the counts must be equal", source)
@@ -190,10 +201,11 @@ def _checked_row(label: str | None, values: Sequence[float], tokens: tuple[str, 
         raise DataError(f"{where}score {index + 1} is not a number: {value!r}", source) from None
     if scores.ndim != 1:
         raise DataError(f"{where}scores must be a flat list of numbers", source)
-    bad = np.flatnonzero(~np.isfinite(scores))
+    bad = np.flatnonzero(np.isinf(scores) if missing else ~np.isfinite(scores))
     if bad.size:
         index = int(bad[0])
-        raise DataError(f"{where}score {index + 1} ({tokens[index]!r}) is {scores[index]}, not a finite number", source)
+        value = "None" if values[index] is None else str(scores[index])
+        raise DataError(f"{where}score {index + 1} ({tokens[index]!r}) is {value}, not a finite number", source)
     return ScoreRow(label, scores)
 
 

@@ -303,7 +303,8 @@ def check_size(path: str | Path, source: str, limit: TokenLimit | None) -> None:
 def parse_json(text: str, source: str, limit: TokenLimit | None = None) -> TokenScores:
     """``{"tokens": [...], "scores": [...] or {"label": [...], ...}}``, or with the original
     text and each token's span, ``{"text": "...", "offsets": [[0, 3], ...], "scores": ...}``
-    (``"tokens"`` optional there); other keys are ignored."""
+    (``"tokens"`` optional there); other keys are ignored. A score ``null`` is a missing
+    cell."""
     numbers = _JsonNumbers(source)
     try:
         document = json.loads(
@@ -344,26 +345,24 @@ def parse_json(text: str, source: str, limit: TokenLimit | None = None) -> Token
             raise DataError('"offsets" must be a list of [start, end] pairs', source)
         if limit is not None:
             limit.check(len(offsets), source)
-        return TokenScores.checked_offsets(document["text"], offsets, scores, tokens, source)
+        return TokenScores.checked_offsets(document["text"], offsets, scores, tokens, source, missing=True)
     if limit is not None:
         limit.check(len(tokens), source)
-    return TokenScores.checked(tokens, scores, source)
+    return TokenScores.checked(tokens, scores, source, missing=True)
 
 
 _JSON_KINDS = {list: "an array", dict: "an object"}
 
 
 def _check_json_scores(scores: list[object], where: str, tokens: list[str] | None, source: str) -> None:
-    """A DataError naming the first score that is not a JSON number (and its token): ``true``
-    and ``false``, strings such as ``"0.5"``, ``NaN`` and ``Infinity`` are not scores, and
-    ``null`` (a missing score) cannot be drawn."""
+    """A DataError naming the first score that is not a JSON number or ``null`` (a missing
+    cell), and its token: ``true`` and ``false``, strings such as ``"0.5"``, ``NaN`` and
+    ``Infinity`` are not scores."""
     for index, value in enumerate(scores):
-        if type(value) in (int, float):  # not bool, a subclass of int
+        if value is None or type(value) in (int, float):  # not bool, a subclass of int
             continue
         token = f" ({shown(tokens[index])})" if tokens is not None and index < len(tokens) else ""
         score = f"{where}score {index + 1}{token}"
-        if value is None:
-            raise DataError(f"{score} is null: a missing score cannot be drawn; give a number", source)
         if isinstance(value, _NonJsonConstant):
             raise DataError(f"{score} is {value.name}: not a JSON number, and not a finite score", source)
         if isinstance(value, _BeyondFloat):

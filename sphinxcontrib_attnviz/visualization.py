@@ -10,7 +10,7 @@ import numpy as np
 from . import colors
 from .data import TokenScores
 from .display import TokenDisplay, display_offsets, display_tokens, inline
-from .errors import OptionError
+from .errors import DataError, OptionError
 from .options import VizOptions, parse_options
 from .scale import ColourScale, choose_scale
 
@@ -21,13 +21,21 @@ LEGEND_STOPS = 17
 @dataclass(frozen=True, eq=False)
 class ColouredRow:
     """One row's scores and colours: ``colour_index`` picks each token's entry of the
-    palette; ``clipped`` marks scores outside the scale. Arrays, so long texts stay light."""
+    palette; ``clipped`` marks scores outside the scale, ``missing`` cells with no score
+    (NaN: drawn without colour; their ``colour_index`` means nothing). Arrays, so long
+    texts stay light."""
 
     label: str | None
     scores: np.ndarray
     colour_index: np.ndarray
     clipped: np.ndarray
     palette: colors.Palette
+    missing: np.ndarray
+
+    @property
+    def used_entries(self) -> np.ndarray:
+        """How many tokens use each palette entry (missing cells use none)."""
+        return np.bincount(self.colour_index[~self.missing], minlength=len(self.palette.backgrounds))
 
     @property
     def backgrounds(self) -> tuple[str, ...]:
@@ -84,10 +92,12 @@ class Visualization:
 
 
 def visualize(data: TokenScores, options: VizOptions | None = None) -> Visualization:
-    """Colour ``data`` as ``options`` say: one scale shared by every row.
+    """Colour ``data`` as ``options`` say: one scale shared by every row, set by the
+    scores present (missing cells, NaN, are left out).
 
     Raises OptionError for an unknown colormap, unknown rows, or when every token is
-    left out of the scale; DataError when the scale overflows.
+    left out of the scale; DataError when the scale overflows or every score it would
+    take is missing.
     """
     options = options or VizOptions()
     palette = colors.palette(options.cmap)
@@ -97,6 +107,9 @@ def visualize(data: TokenScores, options: VizOptions | None = None) -> Visualiza
         data = data.select_rows(options.rows)
     matrix = np.array([row.scores for row in data.rows], dtype=np.float64)
     ranged = matrix[:, _scale_columns(data.tokens, options.scale_ignore)].ravel()
+    ranged = ranged[~np.isnan(ranged)]
+    if not ranged.size:
+        raise DataError("every score is missing: there is nothing to colour")
     scale = choose_scale(ranged, options)
     display = token_display(data, options.subwords)
     return Visualization(
@@ -119,7 +132,7 @@ def visualize_lists(
 ) -> Visualization:
     """:func:`visualize` for in-memory data; ``options`` as the directive spells them
     (``scale_ignore`` may be written with an underscore)."""
-    return visualize(TokenScores.checked(tokens, scores), options_from_keywords(options))
+    return visualize(TokenScores.checked(tokens, scores, missing=True), options_from_keywords(options))
 
 
 def options_from_keywords(options: Mapping[str, str | float | bool]) -> VizOptions:
@@ -149,10 +162,11 @@ def _scale_columns(tokens: tuple[str, ...], ignored: frozenset[str]) -> np.ndarr
 
 
 def _colour_row(label: str | None, scores: np.ndarray, scale: ColourScale, palette: colors.Palette) -> ColouredRow:
-    positions = scale.positions(scores)
+    missing = np.isnan(scores)
+    positions = scale.positions(np.where(missing, scale.vmin, scores))
     clipped = (positions < 0) | (positions > 1)
     index = colors.palette_index(np.clip(positions, 0.0, 1.0), len(palette.backgrounds))
-    return ColouredRow(inline(label) if label is not None else None, scores, index, clipped, palette)
+    return ColouredRow(inline(label) if label is not None else None, scores, index, clipped, palette, missing)
 
 
 def scheme_note(display: TokenDisplay) -> str | None:

@@ -71,8 +71,10 @@ def test_notebooks_show_the_fragment() -> None:
 def test_bad_input_raises_a_clear_error() -> None:
     with pytest.raises(DataError, match="6 tokens but 2 scores"):
         render_html(TOKENS, [0.1, 0.2])
-    with pytest.raises(DataError, match="is nan, not a finite number"):
-        render_html(["a", "b"], np.array([0.1, np.nan]))
+    with pytest.raises(DataError, match="is inf, not a finite number"):
+        render_html(["a", "b"], np.array([0.1, np.inf]))
+    with pytest.raises(DataError, match="every score is missing"):
+        render_html(["a", "b"], np.array([np.nan, np.nan]))
 
 
 def test_the_api_does_not_import_torch_or_sphinx() -> None:

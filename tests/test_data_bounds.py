@@ -182,8 +182,6 @@ def test_every_finite_spelling_of_float_without_underscores_is_a_score(text: str
         ("[0.5, true]", "score 2 ('b') is true, not a number"),
         ("[false]", "score 1 ('a') is false, not a number"),
         ('[0.5, "0.5"]', "score 2 ('b') is \"0.5\", not a number"),
-        ("[0.5, null]", "score 2 ('b') is null: a missing score cannot be drawn; give a number"),
-        ('{"layer 1": [null]}', "row 'layer 1': score 1 ('a') is null"),
         ("[[0.5]]", "score 1 ('a') is an array, not a number"),
         ("[NaN]", "score 1 ('a') is NaN: not a JSON number, and not a finite score"),
         ("[-Infinity]", "score 1 ('a') is -Infinity: not a JSON number"),
@@ -305,11 +303,11 @@ def test_json_keys_given_twice_and_unknown_suffix_paths(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("scores", "message"),
     [
-        ([0.1, None], "score 2 is None: a missing score cannot be drawn; give a number"),
+        ([0.1, float("inf")], "score 2 ('b') is inf, not a finite number"),
         ([10**400, 0.0], "not numbers beyond the float range (about 1.8e308)"),
     ],
 )
-def test_api_scores_missing_or_beyond_the_float_range_are_data_errors(scores: list[object], message: str) -> None:
+def test_api_scores_infinite_or_beyond_the_float_range_are_data_errors(scores: list[object], message: str) -> None:
     from sphinxcontrib_attnviz.api import AttentionViz
 
     with pytest.raises(DataError) as raised:

@@ -40,6 +40,8 @@ from sphinxcontrib_attnviz import cli
 from sphinxcontrib_attnviz.api import AttentionViz
 from sphinxcontrib_attnviz.errors import AttnvizError, DataError, DataFileError
 from sphinxcontrib_attnviz.formats import read_data_file, read_token_score_files
+from sphinxcontrib_attnviz.render import MISSING_SCORE
+from sphinxcontrib_attnviz.render.html import MISSING_TITLE
 
 # --- the table ------------------------------------------------------------------------
 
@@ -517,7 +519,7 @@ CASES = [
         "json-null",
         "x.json",
         b'{"tokens": ["a", "b"], "scores": [0.5, null]}',
-        Bad("data", "score 2 ('b') is null: a missing score cannot be drawn; give a number", "x.json"),
+        Good(("a", "b"), (0.5, float("nan")), "a[0.5000] b[\u2014]\n"),  # a missing cell
     ),
     data(
         "json-NaN",
@@ -729,7 +731,10 @@ def check_sphinx(builds: Builds, case: Case, builder: str, outcome: Good | Bad) 
 
 
 #: A token's box in LaTeX (as tests/test_sphinx_builders.py reads them).
-LATEX_BOX = re.compile(r"\\colorbox\[HTML\]\{([0-9A-F]{6})\}\{\\strut\\textcolor\[HTML\]\{([0-9A-F]{6})\}\{(.*?)\}\}")
+LATEX_BOX = re.compile(
+    r"\\colorbox\[HTML\]\{([0-9A-F]{6})\}\{\\strut\\textcolor\[HTML\]\{([0-9A-F]{6})\}\{(.*?)\}\}"
+    r"|\\fbox\{()()\\strut (.*?)\}"  # a missing cell: framed, no colour
+)
 
 
 def check_latex(tex: str, case: Case, outcome: Good | Bad) -> None:
@@ -743,7 +748,7 @@ def check_latex(tex: str, case: Case, outcome: Good | Bad) -> None:
     if isinstance(outcome, Bad):
         assert "could not be drawn" in middle and not LATEX_BOX.search(chapter)
         return
-    boxes = [text for _, _, text in LATEX_BOX.findall(middle)]
+    boxes = [text or missing for _, _, text, _, _, missing in LATEX_BOX.findall(middle)]
     assert len(boxes) == len(outcome.tokens) * len(outcome.rows), boxes
     for index, token in enumerate(outcome.tokens):
         if token.isalnum() and token.isascii():
@@ -763,7 +768,9 @@ def check_html_page(page: str, case: Case, outcome: Good | Bad, fragment: str | 
     [figure] = drawn
     shown = list(outcome.shown or outcome.tokens)
     assert figure.rows == [shown] * len(outcome.rows)
-    assert [span.attrs["title"] for span in figure.spans] == outcome.titles
+    assert [span.attrs["title"] for span in figure.spans] == [
+        MISSING_TITLE if title == MISSING_SCORE else title for title in outcome.titles
+    ]
     assert before < text.index('class="attnviz ') < after
     if fragment is not None:
         assert figure.html == fragment

@@ -1,7 +1,8 @@
 """One fragment writer per output format; each takes a :class:`~..visualization.Visualization`.
 
 Scores are shown with 4 significant digits everywhere (``format(score, "#.4g")``);
-:func:`format_scores` gives exactly those strings for a whole array at once.
+:func:`format_scores` gives exactly those strings for a whole array at once. A missing
+score (NaN) is shown as an em dash, :data:`MISSING_SCORE`.
 """
 
 from __future__ import annotations
@@ -15,14 +16,16 @@ if TYPE_CHECKING:
     from ..visualization import Legend
 
 SCORE_FORMAT = "#.4g"
+#: What every output shows for a missing score (a cell with none: NaN).
+MISSING_SCORE = "\u2014"
 #: Exponents that "#.4g" writes in positional notation (0.0001234 ... 1234.).
 _POSITIONAL = range(-4, 4)
 _MANTISSAS = range(1000, 10000)
 
 
 def format_score(score: float) -> str:
-    """A score as every output shows it: 4 significant digits."""
-    return format(score, SCORE_FORMAT)
+    """A score as every output shows it: 4 significant digits (a missing one: an em dash)."""
+    return MISSING_SCORE if score != score else format(score, SCORE_FORMAT)
 
 
 def format_bound(value: float) -> str:
@@ -75,7 +78,7 @@ def format_scores(scores: np.ndarray) -> list[str]:
     texts = np.empty(len(values), dtype=object)
     texts[settled] = _positional_table()[row, mantissa - _MANTISSAS.start]
     unsettled = np.flatnonzero(~settled)
-    texts[unsettled] = [format(value, SCORE_FORMAT) for value in values[unsettled].tolist()]
+    texts[unsettled] = [format_score(value) for value in values[unsettled].tolist()]
     return texts.tolist()
 
 

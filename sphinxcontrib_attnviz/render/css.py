@@ -47,6 +47,7 @@ ENTRY_PREFIX = "c"
 _LIGHT = (
     ".attnviz{print-color-adjust:exact;-webkit-print-color-adjust:exact}"
     ".attnviz-token{background-color:var(--av-bg);color:var(--av-fg)}"
+    ".attnviz-missing{outline:1px dashed currentColor;outline-offset:-1px}"
     ".attnviz-legend-bar{background:var(--av-bar)}"
     ".attnviz-dark-only{display:none}"
 )

@@ -5,7 +5,8 @@ No ``<script>``, no external URL. The figure (``role="figure"``, named by its ca
 token names its palette entry by a class, light and dark colours come from those rules.
 Scores are tooltips (``title``); the package's stylesheet also gives them to screen
 readers and shows them when the figure's rows have focus (Tab, a click or a tap), and
-every token is escaped as text. Tokens show their display text (:mod:`..display`): the
+every token is escaped as text. A token with no score (a missing cell) has no colour, a
+dashed outline (``attnviz-missing``) and the tooltip "no score". Tokens show their display text (:mod:`..display`): the
 pieces of one word sit in one ``span.attnviz-word`` with nothing between them, a token
 that holds a newline is followed by ``<br>``, and text between tokens (with offsets) is
 plain. ``div.attnviz-rows`` (the figure's one Tab stop) holds a ``div.attnviz-row`` per
@@ -37,6 +38,9 @@ T = TypeVar("T")
 ROOT_CLASS = "attnviz"
 TOKEN_CLASS = "attnviz-token"
 CLIPPED_CLASS = "attnviz-clipped"
+MISSING_CLASS = "attnviz-missing"
+#: The tooltip (and what screen readers read) of a token with no score.
+MISSING_TITLE = "no score"
 WORD_OPEN = '<span class="attnviz-word">'
 LINE_BREAK = "<br/>"
 
@@ -103,8 +107,7 @@ def iter_html(
     root_id = f' id="{escape_text(ids[0])}"' if ids else ""
     yield f'<div class="{class_attribute}" role="figure" aria-label="{label}"{title}{root_id}>'
     if not inline_colours:
-        size = len(viz.rows[0].palette.backgrounds)
-        used = sum(np.bincount(row.colour_index, minlength=size) for row in viz.rows)
+        used = sum(row.used_entries for row in viz.rows)
         entries = np.flatnonzero(used).tolist()
         bars = (gradient(viz.legend.stops), gradient(viz.legend.dark_stops)) if viz.legend else None
         yield style_element(figure_class, viz.rows[0].palette, viz.dark_palette, entries, bars)
@@ -237,6 +240,11 @@ def token_spans(
     for offset in np.flatnonzero(row.clipped[start:stop]).tolist():
         titles[offset] += CLIPPED_NOTE
         heads[offset] = heads[offset].replace(TOKEN_CLASS, f"{TOKEN_CLASS} {CLIPPED_CLASS}", 1)
+    if row.missing[start:stop].any():
+        missing_openings = _missing_openings(inline_colours)
+        for offset in np.flatnonzero(row.missing[start:stop]).tolist():
+            titles[offset] = MISSING_TITLE
+            heads[offset] = missing_openings[bool(layout.spaced[start + offset])]
     texts = layout.texts[start:stop]
     parts: list[str] = [""] * (3 * len(texts))
     parts[0::3] = heads
@@ -276,6 +284,15 @@ def _span_openings(palette: Palette, inline_colours: bool) -> np.ndarray:
         f'<span class="{TOKEN_CLASS} {ENTRY_PREFIX}{index}"{style} title="' for index, style in enumerate(styles)
     ]
     return np.array(openings + [" " + opening for opening in openings], dtype=object)
+
+
+@cache
+def _missing_openings(inline_colours: bool) -> tuple[str, str]:
+    """A missing cell's span opening up to its title's value, without and with the space
+    before it: no palette entry, so no colour (with ``inline_colours``, its outline inline)."""
+    style = ' style="outline: 1px dashed; outline-offset: -1px"' if inline_colours else ""
+    opening = f'<span class="{TOKEN_CLASS} {MISSING_CLASS}"{style} title="'
+    return opening, " " + opening
 
 
 def _legend_div(legend: Legend, inline_colours: bool = False) -> str:

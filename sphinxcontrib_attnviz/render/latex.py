@@ -1,5 +1,6 @@
 """LaTeX: each token a ``\\colorbox`` with its text colour set, row labels, a legend.
-A token whose score lies outside the colour range (clipped) is underlined.
+A token whose score lies outside the colour range (clipped) is underlined; a token with
+no score (a missing cell) is framed, with no colour.
 
 Needs only ``xcolor`` (which ``sphinx.sty`` loads). Tokens show their display text
 (:mod:`..display`). Lines may break between words, never inside one: the pieces of one
@@ -62,6 +63,7 @@ def token_boxes(display: TokenDisplay, row: ColouredRow, writer: LatexWriter) ->
     joined = display.joined.tolist()
     firsts, lasts = (edges.tolist() for edges in display.word_edges)
     clipped = row.clipped.tolist()
+    missing = row.missing.tolist()
     parts = []
     for index, (separator, text, background, foreground) in enumerate(
         zip(display.separators(), display.texts, row.backgrounds, row.foregrounds, strict=True)
@@ -71,11 +73,16 @@ def token_boxes(display: TokenDisplay, row: ColouredRow, writer: LatexWriter) ->
         shown = writer.text(text.removesuffix("\n"))
         if clipped[index]:  # outside the colour range: underlined in the text colour
             shown = f"\\underline{{{shown}}}"
+        box = (
+            f"\\fbox{{{left}\\strut {shown}{right}}}"
+            if missing[index]
+            else f"\\colorbox[HTML]{{{_colour(background)}}}"
+            f"{{{left}\\strut\\textcolor[HTML]{{{_colour(foreground)}}}{{{shown}}}{right}}}"
+        )
         parts.append(
             _source_separator(index, separator, writer)
             + ("\\mbox{" if firsts[index] else "")
-            + f"\\colorbox[HTML]{{{_colour(background)}}}"
-            + f"{{{left}\\strut\\textcolor[HTML]{{{_colour(foreground)}}}{{{shown}}}{right}}}"
+            + box
             + ("}" if lasts[index] else "")
             + ("\\newline " if text.endswith("\n") else "")
         )
