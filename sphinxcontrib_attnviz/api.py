@@ -19,7 +19,9 @@ from typing import Any
 from .arrays import as_float_array
 from .data import TokenScores
 from .errors import DataError
+from .options import READ_OPTIONS
 from .pages import stylesheet
+from .readers import from_tool_object
 from .render.html import render_html as html_fragment
 from .render.latex import latex_fragment, unsupported_message
 from .render.text import render_text
@@ -120,9 +122,12 @@ class AttentionViz:
         scores: str | os.PathLike[str] | None = None,
         **options: str | float | bool,
     ) -> AttentionViz:
-        """Read a data file (``.json``, ``.tsv``, ``.csv``), or a tokens file and a scores
-        file, as the directive and the command line read them (the rules are in the docs'
-        "Data formats: exact rules"), with no limit on their length.
+        """Read a data file (``.json``, ``.tsv``, ``.csv``, or another tool's output: an
+        inseq file, a Captum, SHAP, ferret, transformers-interpret or LIT export), or a
+        tokens file and a scores file, as the directive and the command line read them (the
+        rules are in the docs' "Data formats: exact rules"), with no limit on their length.
+        ``format``, ``sequence``, ``step`` and ``reduce`` say how to read the data file, as
+        the directive's options do; the other ``options`` are the figure's.
 
         Raises DataFileError for a file that cannot be read (missing, not a regular file,
         not UTF-8), DataError for bad content, naming the file and line, OptionError for
@@ -137,7 +142,28 @@ class AttentionViz:
             text=None,
             scores=None if scores is None else os.fspath(scores),
             resolve=lambda name: (name, Path(name)),
+            options={name: options.pop(name) for name in READ_OPTIONS if name in options},
         )
+        return cls._of(record, options)
+
+    @classmethod
+    def from_attribution(cls, result: Any, **options: str | float | bool) -> AttentionViz:
+        """The output of another tool, as it is in the notebook, read by duck typing (no
+        tool is imported): a Captum ``LLMAttributionResult`` (a row ``seq_attr``, then a
+        row per output token from ``token_attr``) or ``VisualizationDataRecord`` (or a list
+        of them: a row each, named by ``attr_class``), a SHAP ``Explanation`` of one text
+        (a row per output, named by ``output_names``; tokens keep SHAP's spaces), ferret's
+        list of explanations (a row per explainer), a LIT ``TokenSalience``,
+        transformers-interpret's ``word_attributions``; NaN scores are missing cells.
+
+        Raises DataError naming the shapes looked for when ``result`` has none of them.
+        """
+        tokens, rows = from_tool_object(result)
+        named = rows[None] if list(rows) == [None] else {str(label): row for label, row in rows.items()}
+        return cls._of(TokenScores.checked(tokens, named, missing=True), options)
+
+    @classmethod
+    def _of(cls, record: TokenScores, options: Mapping[str, str | float | bool]) -> AttentionViz:
         viz = cls.__new__(cls)
         viz.visualization = visualize(record, options_from_keywords(options))
         return viz

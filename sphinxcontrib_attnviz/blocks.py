@@ -13,17 +13,19 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
+from .data import TokenLimit, TokenScores
 from .errors import DataError, OptionError
 from .fences import ALL_CONTAINERS, FencedBlock, fenced_blocks
 from .formats import parse_pairs
-from .options import OPTION_NAMES, unknown_options_message
+from .options import OPTION_NAMES, READ_OPTIONS, unknown_options_message
+from .sources import Resolve, check_no_read_options, check_one_source, read_named_files
 
 LANGUAGE = "attention-viz"
 SOURCE_KEYS = ("data", "tokens", "text", "scores")
-KNOWN_KEYS = (*SOURCE_KEYS, *OPTION_NAMES)
+KNOWN_KEYS = (*SOURCE_KEYS, *READ_OPTIONS, *OPTION_NAMES)
 #: A line that reads as an option: a name, a colon, then a space, a tab or the line's end.
 _OPTION_SHAPE = re.compile(r"\s*[A-Za-z][A-Za-z0-9_-]*:(?:\s|$)")
 #: An opening fence of a block anywhere: in a container, a block quote, indented code.
@@ -109,6 +111,39 @@ def _unquoted(value: str) -> str:
     if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
         return value[1:-1]
     return value
+
+
+def read_block_data(
+    body: BlockBody, options: Mapping[str, str], source: str, resolve: Resolve, limit: TokenLimit | None = None
+) -> TokenScores:
+    """A block's one data source, read: its inline lines (from ``body``), or the files its
+    ``options`` name (with ``data`` read as its read options say); paths go through
+    ``resolve``, and messages name ``source`` (the page)."""
+    check_one_source(
+        {
+            "data": "data" in options,
+            "tokens and scores": any(key in options for key in SOURCE_KEYS[1:]),
+            "inline lines": body.data is not None,
+        }
+    )
+    if body.data is None:
+        return read_named_files(
+            data_file=options.get("data"),
+            tokens=options.get("tokens"),
+            text=options.get("text"),
+            scores=options.get("scores"),
+            resolve=resolve,
+            limit=limit,
+            options=options,
+        )
+    check_no_read_options(options, "inline data")
+    try:
+        return parse_pairs(body.data, source, first_line=body.data_line, limit=limit)
+    except DataError as error:
+        if not (body.data_only and error.line == body.data_line):
+            raise
+        hint = "the block is read as inline data, 'token score' lines: its first line is not 'key: value'"
+        raise DataError(f"{error.message} ({hint})", error.source, error.line) from None
 
 
 def located_blocks(markdown: str, source: str | None, kinds: frozenset[str] = ALL_CONTAINERS) -> list[FencedBlock]:

@@ -23,23 +23,24 @@ from pathlib import Path
 from typing import BinaryIO, NoReturn, TextIO
 
 from . import __version__
-from .blocks import SOURCE_KEYS, is_option_line, parse_block
+from .blocks import is_option_line, parse_block, read_block_data
 from .data import TokenScores, decode_text, read_text
-from .errors import AttnvizError, DataError, OptionError
+from .errors import AttnvizError, OptionError
 from .fences import FencedBlock
 from .formats import (
-    parse_pairs,
     parse_token_score_texts,
     parse_tsv,
-    read_data_file,
     read_token_score_files,
 )
 from .options import DEFAULT_ALPHA, DEFAULT_CMAP, LAYOUTS, OPTION_NAMES, SUBWORD_SCHEMES, parse_options
 from .pages import DOCUMENT_ENGINES, html_page, latex_document, stylesheet
+from .readers.files import DATA_FORMATS, parse_read_options
+from .readers.files import read_data as read_data_file
+from .readers.inseq import REDUCTIONS
 from .render.html import iter_html
 from .render.latex import latex_fragment, unsupported_message
 from .render.text import render_text
-from .sources import check_one_source, read_named_files
+from .sources import check_no_read_options
 from .visualization import Visualization, visualize
 
 PROGRAM = "attention-viz"
@@ -66,7 +67,20 @@ def build_parser() -> OneLineErrorParser:
     data.add_argument(
         "--score_path", "--score-path", default=None, help="scores file, one per line ('-': stdin; default: score)"
     )
-    data.add_argument("--data", help="one .json, .tsv or .csv data file ('-': TSV on stdin)")
+    data.add_argument(
+        "--data",
+        help="one data file: .json, .tsv, .csv, or another tool's output (inseq, Captum, SHAP, ...; '-': TSV on stdin)",
+    )
+    data.add_argument(
+        "--format-in",
+        choices=DATA_FORMATS,
+        help="--data: its format (default: auto, found from its suffix and content)",
+    )
+    data.add_argument("--sequence", help="--data, an inseq file: which example (default: 0)")
+    data.add_argument("--step", help="--data, an inseq file: one generation step (default: every step, a row each)")
+    data.add_argument(
+        "--reduce", choices=REDUCTIONS, help="--data, an inseq file: how trailing dimensions become one score"
+    )
     data.add_argument(
         "--block",
         help="a Markdown block's body ('-': stdin): 'key: value' options (or '#| key: value'), "
@@ -129,6 +143,11 @@ def option_strings(args: argparse.Namespace) -> dict[str, str | bool]:
     return {name: value for name, value in given.items() if value is not None}
 
 
+def read_options(args: argparse.Namespace) -> dict[str, str | None]:
+    """How to read ``--data``, as the directive spells the options (:data:`.options.READ_OPTIONS`)."""
+    return {"format": args.format_in, "sequence": args.sequence, "step": args.step, "reduce": args.reduce}
+
+
 def read_data(args: argparse.Namespace, stdin: BinaryIO) -> TokenScores:
     """The data the arguments name: ``--data``, or the tokens and scores files."""
     if args.data is not None:
@@ -136,7 +155,8 @@ def read_data(args: argparse.Namespace, stdin: BinaryIO) -> TokenScores:
             raise OptionError("give --data or --text_path/--score_path, not both")
         if args.data == STDIN:
             return parse_tsv(decode_text(stdin.read(), STDIN_NAME), STDIN_NAME)
-        return read_data_file(args.data)
+        return read_data_file(args.data, args.data, options=parse_read_options(read_options(args)))
+    check_no_read_options(read_options(args), "a tokens file and a scores file")
     tokens_path = args.text_path if args.text_path is not None else "text"
     scores_path = args.score_path if args.score_path is not None else "score"
     if tokens_path == STDIN and scores_path == STDIN:
@@ -193,29 +213,7 @@ def read_block(args: argparse.Namespace, stdin: BinaryIO) -> Block:
         if key in options:
             raise OptionError(f"{key} is given twice (as '#| {key}:' and '{key}:')", name, first + cell)
         options[key] = value
-    check_one_source(
-        {
-            "data": "data" in options,
-            "tokens and scores": any(key in options for key in SOURCE_KEYS[1:]),
-            "inline lines": body.data is not None,
-        }
-    )
-    if body.data is not None:
-        try:
-            data = parse_pairs(body.data, name, first_line=body.data_line)
-        except DataError as error:
-            if not (body.data_only and error.line == body.data_line):
-                raise
-            hint = "the block is read as inline data, 'token score' lines: its first line is not 'key: value'"
-            raise DataError(f"{error.message} ({hint})", error.source, error.line) from None
-    else:
-        data = read_named_files(
-            data_file=options.get("data"),
-            tokens=options.get("tokens"),
-            text=options.get("text"),
-            scores=options.get("scores"),
-            resolve=lambda path: (path, Path(path)),
-        )
+    data = read_block_data(body, options, name, lambda path: (path, Path(path)))
     return Block(data, {key: value for key, value in options.items() if key in OPTION_NAMES})
 
 

@@ -34,11 +34,10 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from .blocks import LANGUAGE, SOURCE_KEYS, BlockBody, PageBlocks, located_blocks, parse_block
+from .blocks import LANGUAGE, BlockBody, PageBlocks, located_blocks, parse_block, read_block_data
 from .data import DEFAULT_MAX_TOKENS, RESOLVE_ERRORS, TokenLimit, TokenScores, parse_max_tokens, unresolvable
-from .errors import AttnvizError, DataError, DataFileError, OptionError
+from .errors import AttnvizError, DataFileError, OptionError
 from .fences import ALL_CONTAINERS, FencedBlock, replace_fenced_blocks
-from .formats import parse_pairs
 from .options import (
     DEFAULT_ALPHA,
     DEFAULT_CMAP,
@@ -50,7 +49,6 @@ from .options import (
 )
 from .pages import stylesheet
 from .render.html import escape_text, render_html
-from .sources import check_one_source, read_named_files
 from .visualization import visualize
 
 log = get_plugin_logger("attention-viz")
@@ -274,32 +272,9 @@ class AttentionVizPlugin(BasePlugin[AttentionVizConfig]):
 
     def read_data(self, body: BlockBody, src_uri: str, page: Page, config: MkDocsConfig) -> TokenScores:
         """The block's one data source, read: its inline lines, or the files it names."""
-        options = body.options
-        check_one_source(
-            {
-                "data": "data" in options,
-                "tokens and scores": any(key in options for key in SOURCE_KEYS[1:]),
-                "inline lines": body.data is not None,
-            }
-        )
         count = self.config.max_tokens
         limit = None if count is None else TokenLimit(count, MAX_TOKENS_SETTING)
-        if body.data is not None:
-            try:
-                return parse_pairs(body.data, src_uri, first_line=body.data_line, limit=limit)
-            except DataError as error:
-                if not (body.data_only and error.line == body.data_line):
-                    raise
-                hint = "the block is read as inline data, 'token score' lines: its first line is not 'key: value'"
-                raise DataError(f"{error.message} ({hint})", error.source, error.line) from None
-        return read_named_files(
-            data_file=options.get("data"),
-            tokens=options.get("tokens"),
-            text=options.get("text"),
-            scores=options.get("scores"),
-            resolve=lambda name: self.resolve(name, page, config),
-            limit=limit,
-        )
+        return read_block_data(body, body.options, src_uri, lambda name: self.resolve(name, page, config), limit)
 
     def defaults(self) -> Defaults:
         return Defaults(

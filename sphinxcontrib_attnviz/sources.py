@@ -7,12 +7,14 @@ its own rules (relative to the page, refused outside the docs, noted as a depend
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from .data import TokenLimit, TokenScores
 from .errors import OptionError
-from .formats import read_data_file, read_token_score_files
+from .formats import read_token_score_files
+from .options import READ_OPTIONS
+from .readers.files import parse_read_options, read_data
 
 Resolve = Callable[[str], tuple[str, Path]]
 
@@ -26,6 +28,15 @@ def check_one_source(sources: dict[str, bool]) -> None:
         raise OptionError(f"no data: give {', or '.join(sources)}")
 
 
+def check_no_read_options(options: Mapping[str, object] | None, data: str) -> None:
+    """An OptionError when ``options`` name how to read a data file, for ``data`` that is none."""
+    given = [name for name in READ_OPTIONS if options and options.get(name) is not None]
+    if given:
+        raise OptionError(
+            f"{', '.join(given)}: {'these apply' if len(given) > 1 else 'this applies'} to a data file, not to {data}"
+        )
+
+
 def read_named_files(
     *,
     data_file: str | None,
@@ -34,16 +45,21 @@ def read_named_files(
     scores: str | None,
     resolve: Resolve,
     limit: TokenLimit | None = None,
+    options: Mapping[str, object] | None = None,
 ) -> TokenScores:
     """Read a data file, or a tokens file (``tokens`` or its old name ``text``) and a scores
-    file; with a ``limit`` (a docs build's), a figure of more tokens is a DataError."""
+    file; with a ``limit`` (a docs build's), a figure of more tokens is a DataError.
+    ``options`` are the front's options as written: those of :data:`.options.READ_OPTIONS`
+    say how a data file is read (:func:`.readers.files.read_data`), and apply to nothing else."""
     named = {"data": data_file, "tokens": tokens, "text": text, "scores": scores}
     empty = [name for name, value in named.items() if value is not None and not value.strip()]
     if empty:
         raise OptionError(f"{' and '.join(empty)}: the file name is empty")
     if data_file:
+        reading = parse_read_options(options or {})
         source, path = resolve(data_file)
-        return read_data_file(path, source, limit)
+        return read_data(path, source, limit, reading)
+    check_no_read_options(options, "a tokens file and a scores file")
     if tokens and text:
         raise OptionError("tokens and text name the same file; give only one of them")
     tokens = tokens or text

@@ -261,7 +261,10 @@ def test_block_errors_name_the_page_line(tmp_path: Path) -> None:
     )
     run = mkdocs_build(project)
     assert run.returncode != 0
-    keys = "data, tokens, text, scores, cmap, dark-cmap, alpha, vmin, vmax, center, legend, subwords, scale-ignore"
+    keys = (
+        "data, tokens, text, scores, format, sequence, step, reduce, cmap, dark-cmap, alpha, vmin, vmax, center, legend"
+    )
+    keys += ", subwords, scale-ignore"
     prefix = "WARNING -  attention-viz: index.md:"
     assert plugin_warnings(run) == [
         f"{prefix}7: more than one data source (data and inline lines); give exactly one",

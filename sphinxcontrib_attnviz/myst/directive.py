@@ -39,7 +39,7 @@ from ..render.html import render_html
 from ..render.latex import latex_fragment
 from ..render.latex_text import escape_latex
 from ..render.text import render_text_lines
-from ..sources import check_one_source, read_named_files
+from ..sources import check_no_read_options, check_one_source, read_named_files
 from ..visualization import Visualization, visualize
 from .page import Page, find_pages
 
@@ -106,6 +106,7 @@ class Block:
             }
         )
         if self.body.strip():
+            check_no_read_options(self.options, "inline data")
             return parse_pairs(self.body, self.page_name, first_line=self.body_line, limit=LIMIT)
         return read_named_files(
             data_file=self.argument or None,
@@ -114,6 +115,7 @@ class Block:
             scores=self.options.get("scores"),
             resolve=self.resolve,
             limit=LIMIT,
+            options=self.options,
         )
 
     def resolve(self, filename: str) -> tuple[str, Path]:

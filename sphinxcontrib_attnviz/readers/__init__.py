@@ -184,15 +184,19 @@ def parse_tool_json(text: str, source: str | None = None) -> ToolScores:
 
     ``NaN`` (which Python's ``json.dump`` writes for a NaN) and ``null`` are missing cells.
     """
+    return from_tool_object(load_json(text, source), source)
+
+
+def load_json(text: str, source: str | None = None) -> Any:
+    """A tool's JSON document; ``NaN`` read as NaN. A located DataError for invalid JSON."""
     try:
-        document = json.loads(text, parse_constant=float)
+        return json.loads(text, parse_constant=float)
     except json.JSONDecodeError as error:
         raise DataError(f"not valid JSON: {error.msg}", source, error.lineno) from None
     except RecursionError:
         raise DataError(
             "nested too deeply (arrays or objects inside each other beyond Python's limit)", source
         ) from None
-    return from_tool_object(document, source)
 
 
 def read_tool_file(path: str | Path, source: str | None = None) -> ToolScores:

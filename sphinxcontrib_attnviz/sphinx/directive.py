@@ -33,7 +33,7 @@ from ..data import FILE_NOT_FOUND, RESOLVE_ERRORS, TokenLimit, TokenScores, unre
 from ..errors import AttnvizError, DataError, DataFileError
 from ..formats import parse_pairs
 from ..options import DIRECTIVE_OPTIONS, OPTION_NAMES, SOURCE_OPTIONS, Defaults, check_option_names, parse_options
-from ..sources import check_one_source, read_named_files
+from ..sources import check_no_read_options, check_one_source, read_named_files
 from ..visualization import visualize
 from .nodes import make_node
 
@@ -197,6 +197,7 @@ class AttentionViz(SphinxDirective):
         )
         limit = self.token_limit()
         if self.content:
+            check_no_read_options(self.options, "inline data")
             source, first_line = self.content_start()
             return parse_pairs("\n".join(self.content), source, first_line=first_line, limit=limit)
         if not self.state.document.settings.file_insertion_enabled:
@@ -208,6 +209,7 @@ class AttentionViz(SphinxDirective):
             scores=self.options.get("scores"),
             resolve=self.resolve,
             limit=limit,
+            options=self.options,
         )
 
     def token_limit(self) -> TokenLimit | None:
