@@ -18,6 +18,7 @@ import pytest
 from sphinx.cmd.build import build_main
 
 from pages import ROOTS, figures
+from sphinxcontrib_attnviz.render.latex_text import CONTROL_ABBREVIATIONS
 
 DOCS = ROOTS.parent.parent / "docs"
 
@@ -74,8 +75,11 @@ def test_latex_special_characters_compile_and_appear_verbatim(tmp_path: Path) ->
 
 
 #: How a stand-in the HTML shows reads in the PDF's text: LaTeX draws the newline mark
-#: as ``\hookleftarrow``, which pdftotext reads as an arrow.
-PDF_READING = str.maketrans({"\u21b5": "\u2190"})
+#: as ``\hookleftarrow``, which pdftotext reads as an arrow, and a Control Picture as the
+#: abbreviation of its character (``␓`` as ``DC3``).
+PDF_READING = str.maketrans(
+    {"\u21b5": "\u2190", **{chr(0x2400 + index): name for index, name in enumerate(CONTROL_ABBREVIATIONS)}}
+)
 
 
 def test_every_visualisation_of_the_docs_is_in_the_pdf(tmp_path: Path) -> None:
