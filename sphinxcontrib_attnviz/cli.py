@@ -32,6 +32,7 @@ from .formats import (
     parse_tsv,
     read_token_score_files,
 )
+from .normalize import NORMALIZATIONS, NORMALIZE_OVER
 from .options import DEFAULT_ALPHA, DEFAULT_CMAP, LAYOUTS, OPTION_NAMES, SUBWORD_SCHEMES, parse_options
 from .pages import DOCUMENT_ENGINES, html_page, latex_document, stylesheet
 from .readers.files import DATA_FORMATS, parse_read_options
@@ -106,6 +107,10 @@ def build_parser() -> OneLineErrorParser:
     layout.add_argument(
         "--layout", choices=LAYOUTS, help="flow: rows wrap; aligned: a line per row (default for several rows)"
     )
+    layout.add_argument("--normalize", choices=NORMALIZATIONS, help="normalise the scores (default: none)")
+    layout.add_argument(
+        "--normalize-over", choices=NORMALIZE_OVER, help="normalise each row, or the figure's scores together"
+    )
     layout.add_argument("--rows", help="comma-separated row names to show, in order")
     layout.add_argument("--class", dest="classes", help="extra classes on the root element")
     output = parser.add_argument_group("output")
@@ -139,6 +144,8 @@ def option_strings(args: argparse.Namespace) -> dict[str, str | bool]:
         "rows": args.rows,
         "class": args.classes,
         "layout": args.layout,
+        "normalize": args.normalize,
+        "normalize-over": args.normalize_over,
     }
     return {name: value for name, value in given.items() if value is not None}
 

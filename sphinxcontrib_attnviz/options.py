@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from .data import SCORE_SYNTAX, number_hint
 from .display import SCHEMES as SUBWORD_SCHEMES
 from .errors import OptionError
+from .normalize import NORMALIZATIONS, NORMALIZE_OVER
 
 DEFAULT_CMAP = "BuGn"
 DEFAULT_DIVERGING_CMAP = "RdBu_r"
@@ -61,6 +62,9 @@ class VizOptions:
     classes: tuple[str, ...] = ()
     #: One of LAYOUTS; None: ``aligned`` for several rows, ``flow`` for one.
     layout: str | None = None
+    #: One of :data:`.normalize.NORMALIZATIONS`, per row or over the figure (:data:`.normalize.NORMALIZE_OVER`).
+    normalize: str = "none"
+    normalize_over: str = "row"
 
     def layout_for(self, rows: int) -> str:
         """The layout of a figure of ``rows`` rows."""
@@ -81,6 +85,8 @@ OPTION_NAMES = (
     "rows",
     "class",
     "layout",
+    "normalize",
+    "normalize-over",
 )
 #: The directives' options about the data and the figure, besides :data:`OPTION_NAMES`
 #: (the Sphinx directive and the MyST-MD plugin).
@@ -106,6 +112,9 @@ def parse_options(raw: Mapping[str, str | float | bool | None], defaults: Defaul
     if vmin is not None and vmax is not None and vmin >= vmax:
         raise OptionError(f"vmin ({vmin:g}) must be below vmax ({vmax:g})")
     scale_ignore = frozenset(_comma_list(raw, "scale-ignore"))
+    normalization = _choice(raw, "normalize", NORMALIZATIONS)
+    if normalization == "none" and str(raw.get("normalize-over") or "").strip():
+        raise OptionError("normalize-over says what normalize works over: give normalize too")
     return VizOptions(
         cmap=_cmap(raw, defaults, centred=center is not None),
         dark_cmap=_dark_cmap(raw, defaults, centred=center is not None),
@@ -119,6 +128,8 @@ def parse_options(raw: Mapping[str, str | float | bool | None], defaults: Defaul
         rows=tuple(_comma_list(raw, "rows")) if "rows" in raw else None,
         classes=tuple(str(raw.get("class") or "").split()),
         layout=_choice(raw, "layout", LAYOUTS) if str(raw.get("layout") or "").strip() else None,
+        normalize=normalization,
+        normalize_over=_choice(raw, "normalize-over", NORMALIZE_OVER),
     )
 
 

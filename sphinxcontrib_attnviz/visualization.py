@@ -11,6 +11,7 @@ from . import colors
 from .data import TokenScores
 from .display import TokenDisplay, display_offsets, display_tokens, inline
 from .errors import DataError, OptionError
+from .normalize import Normalization, normalize
 from .options import VizOptions, parse_options
 from .scale import ColourScale, choose_scale
 
@@ -31,6 +32,8 @@ class ColouredRow:
     clipped: np.ndarray
     palette: colors.Palette
     missing: np.ndarray
+    #: The scores as given, when ``scores`` are normalised (:mod:`.normalize`); else None.
+    raw_scores: np.ndarray | None = None
 
     @property
     def used_entries(self) -> np.ndarray:
@@ -62,6 +65,8 @@ class Legend:
     #: The lowest and highest of the scores that set the range (to say how far it reaches past them).
     score_range: tuple[float, float] = (0.0, 0.0)
     alpha: float = 0.0
+    #: What was done to the scores before they were coloured, if anything.
+    normalization: Normalization | None = None
 
     @property
     def dark_stops(self) -> tuple[str, ...]:
@@ -83,6 +88,8 @@ class Visualization:
     legend: Legend | None = None
     classes: tuple[str, ...] = ()
     layout: str = "flow"
+    #: What was done to the scores before they were coloured, if anything.
+    normalization: Normalization | None = None
 
     @property
     def dark_palette(self) -> colors.Palette:
@@ -105,7 +112,8 @@ def visualize(data: TokenScores, options: VizOptions | None = None) -> Visualiza
         colors.colormap(options.dark_cmap)  # an unknown name is an error here, whatever the output
     if options.rows is not None:
         data = data.select_rows(options.rows)
-    matrix = np.array([row.scores for row in data.rows], dtype=np.float64)
+    given = np.array([row.scores for row in data.rows], dtype=np.float64)
+    matrix, normalization = normalize(given, options.normalize, options.normalize_over)
     ranged = matrix[:, _scale_columns(data.tokens, options.scale_ignore)].ravel()
     ranged = ranged[~np.isnan(ranged)]
     if not ranged.size:
@@ -116,14 +124,16 @@ def visualize(data: TokenScores, options: VizOptions | None = None) -> Visualiza
         tokens=data.tokens,
         display=display,
         rows=tuple(
-            _colour_row(row.label, scores, scale, palette) for row, scores in zip(data.rows, matrix, strict=True)
+            _colour_row(row.label, scores, scale, palette, raw if normalization else None)
+            for row, scores, raw in zip(data.rows, matrix, given, strict=True)
         ),
         cmap=options.cmap,
         scale=scale,
         dark_cmap=options.dark_cmap,
-        legend=_legend(options, scale, ranged, scheme_note(display)) if options.legend else None,
+        legend=_legend(options, scale, ranged, scheme_note(display), normalization) if options.legend else None,
         classes=options.classes,
         layout=options.layout_for(len(data.rows)),
+        normalization=normalization,
     )
 
 
@@ -161,12 +171,14 @@ def _scale_columns(tokens: tuple[str, ...], ignored: frozenset[str]) -> np.ndarr
     return columns
 
 
-def _colour_row(label: str | None, scores: np.ndarray, scale: ColourScale, palette: colors.Palette) -> ColouredRow:
+def _colour_row(
+    label: str | None, scores: np.ndarray, scale: ColourScale, palette: colors.Palette, raw: np.ndarray | None = None
+) -> ColouredRow:
     missing = np.isnan(scores)
     positions = scale.positions(np.where(missing, scale.vmin, scores))
     clipped = (positions < 0) | (positions > 1)
     index = colors.palette_index(np.clip(positions, 0.0, 1.0), len(palette.backgrounds))
-    return ColouredRow(inline(label) if label is not None else None, scores, index, clipped, palette, missing)
+    return ColouredRow(inline(label) if label is not None else None, scores, index, clipped, palette, missing, raw)
 
 
 def scheme_note(display: TokenDisplay) -> str | None:
@@ -175,7 +187,13 @@ def scheme_note(display: TokenDisplay) -> str | None:
     return f"subwords: {display.scheme} (detected)" if display.detected and display.scheme != "none" else None
 
 
-def _legend(options: VizOptions, scale: ColourScale, ranged: np.ndarray, scheme_note: str | None) -> Legend:
+def _legend(
+    options: VizOptions,
+    scale: ColourScale,
+    ranged: np.ndarray,
+    scheme_note: str | None,
+    normalization: Normalization | None,
+) -> Legend:
     light = colors.rgb_bytes(np.linspace(0.0, 1.0, LEGEND_STOPS), colors.colormap(options.cmap))
     return Legend(
         cmap=options.cmap,
@@ -185,4 +203,5 @@ def _legend(options: VizOptions, scale: ColourScale, ranged: np.ndarray, scheme_
         scheme_note=scheme_note,
         score_range=(float(ranged.min()), float(ranged.max())),
         alpha=options.alpha,
+        normalization=normalization,
     )

@@ -264,16 +264,16 @@ def test_block_errors_name_the_page_line(tmp_path: Path) -> None:
     keys = (
         "data, tokens, text, scores, format, sequence, step, reduce, cmap, dark-cmap, alpha, vmin, vmax, center, legend"
     )
-    keys += ", subwords, scale-ignore"
+    keys += ", subwords, scale-ignore, rows, class, layout, normalize, normalize-over"
     prefix = "WARNING -  attention-viz: index.md:"
     assert plugin_warnings(run) == [
         f"{prefix}7: more than one data source (data and inline lines); give exactly one",
-        f"{prefix}14: unknown key 'cmpa' (did you mean 'cmap'?); the keys are {keys}, rows, class, layout",
+        f"{prefix}14: unknown key 'cmpa' (did you mean 'cmap'?); the keys are {keys}",
         f"{prefix}21: 'legend: true' is an option line after a blank line, where inline data ('token score' lines)"
         " begins: write the options first, with no blank line before or between them",
         f"{prefix}25: not a number: 'data/x.tokens' (the block is read as inline data, 'token score' lines:"
         " its first line is not 'key: value')",
-        f"{prefix}29: expected 'key: value' with a key among {keys}, rows, class, layout, not 'Note: 0.3'"
+        f"{prefix}29: expected 'key: value' with a key among {keys}, not 'Note: 0.3'"
         " (if this line is inline data, start the block with a blank line)",
         f"{prefix}32: no data: give data, or tokens and scores, or inline lines",
     ]

@@ -38,6 +38,8 @@ def legend_notes(legend: Legend) -> tuple[str, ...]:
     range reaches past the scores (the original script's widening by ``alpha``), and the
     subword scheme ``auto`` found."""
     notes = []
+    if legend.normalization is not None:
+        notes.append(legend.normalization.describe())
     scale = legend.scale
     if scale.widening > 0:
         low, high = legend.score_range

@@ -99,8 +99,8 @@ def iter_html(
     figure_class = palette_class(viz.cmap, viz.dark_cmap)
     class_attribute = escape_text(" ".join([ROOT_CLASS, figure_class, f"attnviz-{viz.layout}", *viz.classes, *classes]))
     display = viz.display
-    note = scheme_note(display)
-    title = f' title="{escape_text(note)}"' if note else ""
+    notes = [note for note in (scheme_note(display), viz.normalization and viz.normalization.describe()) if note]
+    title = f' title="{escape_text("; ".join(notes))}"' if notes else ""
     if len(ids) > 1:
         yield "".join(f'<span id="{escape_text(extra)}"></span>' for extra in ids[1:])
     label = escape_text(name or DEFAULT_NAME)
@@ -237,6 +237,9 @@ def token_spans(
         row.colour_index[start:stop] + np.where(layout.spaced[start:stop], len(row.palette.backgrounds), 0)
     ].tolist()
     titles = format_scores(row.scores[start:stop])
+    if row.raw_scores is not None:  # normalised: the score as given too
+        raw = format_scores(row.raw_scores[start:stop])
+        titles = [f"{title} (given {given})" for title, given in zip(titles, raw, strict=True)]
     for offset in np.flatnonzero(row.clipped[start:stop]).tolist():
         titles[offset] += CLIPPED_NOTE
         heads[offset] = heads[offset].replace(TOKEN_CLASS, f"{TOKEN_CLASS} {CLIPPED_CLASS}", 1)
