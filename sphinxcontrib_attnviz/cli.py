@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import BinaryIO, NoReturn, TextIO
 
 from . import __version__
+from .aggregate import AGGREGATIONS
 from .blocks import is_option_line, parse_block, read_block_data
 from .data import TokenScores, decode_text, read_text
 from .errors import AttnvizError, OptionError
@@ -107,6 +108,9 @@ def build_parser() -> OneLineErrorParser:
     layout.add_argument(
         "--layout", choices=LAYOUTS, help="flow: rows wrap; aligned: a line per row (default for several rows)"
     )
+    layout.add_argument(
+        "--aggregate", choices=AGGREGATIONS, help="with --subwords: one score per word, from its pieces'"
+    )
     layout.add_argument("--normalize", choices=NORMALIZATIONS, help="normalise the scores (default: none)")
     layout.add_argument(
         "--normalize-over", choices=NORMALIZE_OVER, help="normalise each row, or the figure's scores together"
@@ -146,6 +150,7 @@ def option_strings(args: argparse.Namespace) -> dict[str, str | bool]:
         "layout": args.layout,
         "normalize": args.normalize,
         "normalize-over": args.normalize_over,
+        "aggregate": args.aggregate,
     }
     return {name: value for name, value in given.items() if value is not None}
 

@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from .aggregate import AGGREGATIONS
 from .data import SCORE_SYNTAX, number_hint
 from .display import SCHEMES as SUBWORD_SCHEMES
 from .errors import OptionError
@@ -65,6 +66,8 @@ class VizOptions:
     #: One of :data:`.normalize.NORMALIZATIONS`, per row or over the figure (:data:`.normalize.NORMALIZE_OVER`).
     normalize: str = "none"
     normalize_over: str = "row"
+    #: One of :data:`.aggregate.AGGREGATIONS`: a word's score from its pieces' (with a subword scheme).
+    aggregate: str = "none"
 
     def layout_for(self, rows: int) -> str:
         """The layout of a figure of ``rows`` rows."""
@@ -87,6 +90,7 @@ OPTION_NAMES = (
     "layout",
     "normalize",
     "normalize-over",
+    "aggregate",
 )
 #: The directives' options about the data and the figure, besides :data:`OPTION_NAMES`
 #: (the Sphinx directive and the MyST-MD plugin).
@@ -130,6 +134,7 @@ def parse_options(raw: Mapping[str, str | float | bool | None], defaults: Defaul
         layout=_choice(raw, "layout", LAYOUTS) if str(raw.get("layout") or "").strip() else None,
         normalize=normalization,
         normalize_over=_choice(raw, "normalize-over", NORMALIZE_OVER),
+        aggregate=_choice(raw, "aggregate", AGGREGATIONS),
     )
 
 

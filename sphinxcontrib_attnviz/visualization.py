@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import colors
+from .aggregate import word_scores
 from .data import TokenScores
 from .display import TokenDisplay, display_offsets, display_tokens, inline
 from .errors import DataError, OptionError
@@ -67,6 +68,8 @@ class Legend:
     alpha: float = 0.0
     #: What was done to the scores before they were coloured, if anything.
     normalization: Normalization | None = None
+    #: How a word's score came from its pieces' (:mod:`.aggregate`), if it did.
+    aggregation: str | None = None
 
     @property
     def dark_stops(self) -> tuple[str, ...]:
@@ -90,6 +93,8 @@ class Visualization:
     layout: str = "flow"
     #: What was done to the scores before they were coloured, if anything.
     normalization: Normalization | None = None
+    #: How a word's score came from its pieces' (:mod:`.aggregate`), if it did.
+    aggregation: str | None = None
 
     @property
     def dark_palette(self) -> colors.Palette:
@@ -112,6 +117,8 @@ def visualize(data: TokenScores, options: VizOptions | None = None) -> Visualiza
         colors.colormap(options.dark_cmap)  # an unknown name is an error here, whatever the output
     if options.rows is not None:
         data = data.select_rows(options.rows)
+    if options.aggregate != "none":
+        data = _words(data, options)
     given = np.array([row.scores for row in data.rows], dtype=np.float64)
     matrix, normalization = normalize(given, options.normalize, options.normalize_over)
     ranged = matrix[:, _scale_columns(data.tokens, options.scale_ignore)].ravel()
@@ -119,7 +126,7 @@ def visualize(data: TokenScores, options: VizOptions | None = None) -> Visualiza
     if not ranged.size:
         raise DataError("every score is missing: there is nothing to colour")
     scale = choose_scale(ranged, options)
-    display = token_display(data, options.subwords)
+    display = token_display(data, "none" if options.aggregate != "none" else options.subwords)
     return Visualization(
         tokens=data.tokens,
         display=display,
@@ -134,6 +141,7 @@ def visualize(data: TokenScores, options: VizOptions | None = None) -> Visualiza
         classes=options.classes,
         layout=options.layout_for(len(data.rows)),
         normalization=normalization,
+        aggregation=None if options.aggregate == "none" else options.aggregate,
     )
 
 
@@ -148,6 +156,17 @@ def visualize_lists(
 def options_from_keywords(options: Mapping[str, str | float | bool]) -> VizOptions:
     """Options given as Python keywords (``scale_ignore="[CLS]"``), parsed as the directive's."""
     return parse_options({name.replace("_", "-"): value for name, value in options.items() if value is not None})
+
+
+def _words(data: TokenScores, options: VizOptions) -> TokenScores:
+    """``data`` as words, each with one score (``options.aggregate``; :mod:`.aggregate`)."""
+    if data.offsets is not None:
+        raise OptionError("aggregate joins a subword scheme's pieces; data with offsets shows the text itself")
+    display = token_display(data, options.subwords)
+    if display.scheme == "none":
+        found = " (auto found none)" if options.subwords == "auto" else ""
+        raise OptionError(f"aggregate joins a word's pieces: give subwords (wordpiece, bpe or sentencepiece){found}")
+    return word_scores(data, display, options.aggregate)
 
 
 def token_display(data: TokenScores, scheme: str) -> TokenDisplay:
@@ -204,4 +223,5 @@ def _legend(
         score_range=(float(ranged.min()), float(ranged.max())),
         alpha=options.alpha,
         normalization=normalization,
+        aggregation=None if options.aggregate == "none" else options.aggregate,
     )

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..aggregate import describe as describe_aggregation
+
 if TYPE_CHECKING:
     from ..visualization import Legend
 
@@ -38,6 +40,8 @@ def legend_notes(legend: Legend) -> tuple[str, ...]:
     range reaches past the scores (the original script's widening by ``alpha``), and the
     subword scheme ``auto`` found."""
     notes = []
+    if legend.aggregation is not None:
+        notes.append(describe_aggregation(legend.aggregation))
     if legend.normalization is not None:
         notes.append(legend.normalization.describe())
     scale = legend.scale

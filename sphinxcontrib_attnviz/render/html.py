@@ -30,7 +30,7 @@ import numpy as np
 from ..colors import Palette
 from ..display import NEEDS_STAND_IN, TokenDisplay, plain
 from ..visualization import ColouredRow, Legend, Visualization, scheme_note
-from . import format_bound, format_scores, legend_notes
+from . import describe_aggregation, format_bound, format_scores, legend_notes
 from .css import ENTRY_PREFIX, gradient, palette_class, style_element
 
 T = TypeVar("T")
@@ -99,7 +99,12 @@ def iter_html(
     figure_class = palette_class(viz.cmap, viz.dark_cmap)
     class_attribute = escape_text(" ".join([ROOT_CLASS, figure_class, f"attnviz-{viz.layout}", *viz.classes, *classes]))
     display = viz.display
-    notes = [note for note in (scheme_note(display), viz.normalization and viz.normalization.describe()) if note]
+    notes = [
+        scheme_note(display),
+        viz.aggregation and describe_aggregation(viz.aggregation),
+        viz.normalization and viz.normalization.describe(),
+    ]
+    notes = [note for note in notes if note]
     title = f' title="{escape_text("; ".join(notes))}"' if notes else ""
     if len(ids) > 1:
         yield "".join(f'<span id="{escape_text(extra)}"></span>' for extra in ids[1:])
