@@ -172,3 +172,16 @@ def test_the_api_reads_a_tools_object_by_duck_typing() -> None:
     ]
     with pytest.raises(Exception, match="not the output of a known tool"):
         AttentionViz.from_attribution(object())
+
+
+@pytest.mark.parametrize("name", INSEQ_FILES)
+def test_reduce_l2_with_normalize_l1_is_inseqs_own_aggregation(name: str) -> None:
+    """inseq aggregates gradients by the L2 norm over the hidden size, then divides each
+    step's column by its sum of absolute values: ``:reduce: l2`` and ``:normalize: l1``
+    (per row, a row being a step) say the same, and give inseq's numbers."""
+    for sequence, expected in enumerate(INSEQ):
+        viz = AttentionViz.from_files(DATA / "inseq" / name, sequence=sequence, reduce="l2", normalize="l1")
+        reference = np.array(expected["aggregated_target_attributions"], dtype=np.float64).T  # steps x tokens
+        shown = np.array([row.scores for row in viz.visualization.rows])
+        np.testing.assert_allclose(shown, reference, rtol=0, atol=1e-6)
+        assert np.array_equal(np.isnan(shown), np.isnan(reference))
