@@ -21,7 +21,7 @@ from .data import TokenScores
 from .errors import DataError
 from .options import READ_OPTIONS
 from .pages import stylesheet
-from .readers import from_tool_object
+from .readers import from_tool_object, to_record
 from .render.html import render_html as html_fragment
 from .render.latex import latex_fragment, unsupported_message
 from .render.text import render_text
@@ -158,9 +158,7 @@ class AttentionViz:
 
         Raises DataError naming the shapes looked for when ``result`` has none of them.
         """
-        tokens, rows = from_tool_object(result)
-        named = rows[None] if list(rows) == [None] else {str(label): row for label, row in rows.items()}
-        return cls._of(TokenScores.checked(tokens, named, missing=True), options)
+        return cls._of(to_record(from_tool_object(result)), options)
 
     @classmethod
     def _of(cls, record: TokenScores, options: Mapping[str, str | float | bool]) -> AttentionViz:

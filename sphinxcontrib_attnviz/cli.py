@@ -76,12 +76,16 @@ def build_parser() -> OneLineErrorParser:
     data.add_argument(
         "--format-in",
         choices=DATA_FORMATS,
+        type=str.lower,
         help="--data: its format (default: auto, found from its suffix and content)",
     )
     data.add_argument("--sequence", help="--data, an inseq file: which example (default: 0)")
     data.add_argument("--step", help="--data, an inseq file: one generation step (default: every step, a row each)")
     data.add_argument(
-        "--reduce", choices=REDUCTIONS, help="--data, an inseq file: how trailing dimensions become one score"
+        "--reduce",
+        choices=REDUCTIONS,
+        type=str.lower,
+        help="--data, an inseq file: how trailing dimensions become one score",
     )
     data.add_argument(
         "--block",
@@ -104,16 +108,27 @@ def build_parser() -> OneLineErrorParser:
     )
     layout = parser.add_argument_group("layout")
     layout.add_argument("--legend", action="store_true", help="add a colour bar")
-    layout.add_argument("--subwords", choices=SUBWORD_SCHEMES, help="join subword pieces into words")
+    layout.add_argument("--subwords", choices=SUBWORD_SCHEMES, type=str.lower, help="join subword pieces into words")
     layout.add_argument(
-        "--layout", choices=LAYOUTS, help="flow: rows wrap; aligned: a line per row (default for several rows)"
+        "--layout",
+        choices=LAYOUTS,
+        type=str.lower,
+        help="flow: rows wrap; aligned: a line per row (default for several rows)",
     )
     layout.add_argument(
-        "--aggregate", choices=AGGREGATIONS, help="with --subwords: one score per word, from its pieces'"
+        "--aggregate",
+        choices=AGGREGATIONS,
+        type=str.lower,
+        help="with --subwords: one score per word, from its pieces'",
     )
-    layout.add_argument("--normalize", choices=NORMALIZATIONS, help="normalise the scores (default: none)")
     layout.add_argument(
-        "--normalize-over", choices=NORMALIZE_OVER, help="normalise each row, or the figure's scores together"
+        "--normalize", choices=NORMALIZATIONS, type=str.lower, help="normalise the scores (default: none)"
+    )
+    layout.add_argument(
+        "--normalize-over",
+        choices=NORMALIZE_OVER,
+        type=str.lower,
+        help="normalise each row, or the figure's scores together",
     )
     layout.add_argument("--rows", help="comma-separated row names to show, in order")
     layout.add_argument("--class", dest="classes", help="extra classes on the root element")

@@ -33,6 +33,7 @@ _FENCE = re.compile(r"^(?P<indent> *)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
 #: The marker of each kind of container: list items (Python-Markdown), admonitions
 #: (``admonition``), collapsible blocks (``pymdownx.details``), content tabs (``pymdownx.tabbed``).
 CONTAINERS = {"list": r"[-*+]|[0-9]{1,9}\.", "admonition": r"!!!", "details": r"\?\?\?\+?", "tabs": r"===\+?"}
+_LIST_ITEM = re.compile(rf"^ *(?:{CONTAINERS['list']})(?: |$)")
 #: A thematic break (``- - -``, ``***``): not a list item.
 _RULE = re.compile(r"^ *([-*_])(?: *\1){2,} *$")
 
@@ -116,6 +117,7 @@ def _scan(
         indent = _indentation(line)
         expanded = line.expandtabs(CONTENT_INDENT)
         opens = bool(marker.match(expanded)) and not _RULE.match(expanded)
+        list_item = opens and bool(_LIST_ITEM.match(expanded))
         if not ((after_text or after_opening) and not opens and not _FENCE.match(expanded)):  # else lazy text
             while containers and indent <= containers[-1]:
                 containers.pop()
@@ -128,7 +130,9 @@ def _scan(
                 # nested only from the parent's content on (four spaces); less is a sibling
                 nested = not containers or indent >= containers[-1] + CONTENT_INDENT
                 containers.append(indent if nested else containers.pop())
-            after_text, after_opening = not opened, opened
+            # only a list item's own line goes on lazily (Python-Markdown); an admonition's
+            # or a tab's opening line holds no text of the content
+            after_text, after_opening = not opened, opened and list_item
             yield index, index + 1, None
             index += 1
             continue

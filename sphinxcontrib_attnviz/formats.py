@@ -351,6 +351,12 @@ def parse_json(text: str, source: str, limit: TokenLimit | None = None) -> Token
     return TokenScores.checked(tokens, scores, source, missing=True)
 
 
+def no_repeated_keys(source: str | None) -> Callable[[list[tuple[str, object]]], dict[str, object]]:
+    """A ``json.loads`` ``object_pairs_hook``: an object's members, a key given twice
+    being a DataError naming ``source``."""
+    return _JsonNumbers(source or "").unique_keys
+
+
 _JSON_KINDS = {list: "an array", dict: "an object"}
 
 

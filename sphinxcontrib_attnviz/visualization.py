@@ -120,7 +120,8 @@ def visualize(data: TokenScores, options: VizOptions | None = None) -> Visualiza
     if options.aggregate != "none":
         data = _words(data, options)
     given = np.array([row.scores for row in data.rows], dtype=np.float64)
-    matrix, normalization = normalize(given, options.normalize, options.normalize_over)
+    labels = [row.label for row in data.rows]
+    matrix, normalization = normalize(given, options.normalize, options.normalize_over, labels)
     ranged = matrix[:, _scale_columns(data.tokens, options.scale_ignore)].ravel()
     ranged = ranged[~np.isnan(ranged)]
     if not ranged.size:
@@ -165,7 +166,9 @@ def _words(data: TokenScores, options: VizOptions) -> TokenScores:
     display = token_display(data, options.subwords)
     if display.scheme == "none":
         found = " (auto found none)" if options.subwords == "auto" else ""
-        raise OptionError(f"aggregate joins a word's pieces: give subwords (wordpiece, bpe or sentencepiece){found}")
+        raise OptionError(
+            f"aggregate joins a word's pieces: give subwords (wordpiece, bpe, sentencepiece or auto){found}"
+        )
     return word_scores(data, display, options.aggregate)
 
 

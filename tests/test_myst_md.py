@@ -207,3 +207,26 @@ def test_myst_fragment_equals_sphinx(tmp_path: Path) -> None:
     rst = ".. attention-viz:: data/layers.json\n" + "".join(f"   :{name}: {value}\n" for name, value in options.items())
     [expected] = sphinx_fragments(tmp_path, rst, BASIC / "data")
     assert myst_fragment(tmp_path, BASIC / "data" / "layers.json", options) == expected
+
+
+@pytest.mark.parametrize("path", ["/loop/x.json", "/a\u0000b.json"], ids=["symlink-loop", "nul"])
+def test_a_path_that_cannot_be_resolved_is_a_note_not_a_crash(tmp_path: Path, path: str) -> None:
+    (tmp_path / "loop").symlink_to(tmp_path / "loop")
+    (tmp_path / "page.md").write_text("# Page\n\n```{attention-viz} x\n```\n")
+    node = {
+        "type": "mystDirective",
+        "name": "attention-viz",
+        "args": path,
+        "position": {"start": {"line": 3}, "end": {"line": 4}},
+        "children": [],
+    }
+    run = subprocess.run(
+        [sys.executable, "-m", "sphinxcontrib_attnviz.myst", "--directive", "attention-viz"],
+        input=json.dumps({"name": "attention-viz", "node": node}),
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        check=True,
+    )
+    [note] = json.loads(run.stdout)
+    assert "could not be drawn" in note_text(note) and "Traceback" not in run.stderr

@@ -33,7 +33,6 @@ def normalised(method: str, over: str = "row") -> list[list[float]]:
         ("max-abs", 4.0, 0.0),
         ("l1", 8.0, 0.0),
         ("l2", float(np.sqrt(26.0)), 0.0),
-        ("sum", 2.0, 0.0),
         ("zscore", float(np.std(PRESENT_X)), float(np.mean(PRESENT_X))),
     ],
 )
@@ -116,3 +115,17 @@ def test_the_directive_and_the_command_line_normalise_alike(tmp_path: Path) -> N
         check=True,
     ).stdout
     assert cli.strip() == figure.html
+
+
+def test_sum_refuses_scores_of_both_signs_and_l2_takes_any_magnitude() -> None:
+    from sphinxcontrib_attnviz.errors import DataError
+
+    with pytest.raises(DataError, match=r"normalize sum: row 'x' has scores of both signs"):
+        AttentionViz(TOKENS, ROWS, normalize="sum")
+    negative = AttentionViz(["a", "b"], [-1.0, -3.0], normalize="sum").visualization.rows[0].scores
+    assert negative.tolist() == [-0.25, -0.75]  # the signs stay
+    shares = AttentionViz(["a", "b", "c"], [1.0, None, 3.0], normalize="sum").visualization.rows[0].scores
+    assert shares[[0, 2]].tolist() == [0.25, 0.75]
+    for size in (1e200, 1e-300):
+        scores = AttentionViz(["a", "b"], [3 * size, 4 * size], normalize="l2").visualization.rows[0].scores
+        assert scores.tolist() == pytest.approx([0.6, 0.8])

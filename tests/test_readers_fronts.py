@@ -147,8 +147,9 @@ def test_tool_files_in_sphinx_and_their_errors(tmp_path: Path) -> None:
         "attention-viz: data/tools/captum_records.json: not a SHAP Explanation export: it looks like Captum "
         "VisualizationDataRecord [attnviz.data]",
         warnings[1].split("WARNING: ", 1)[1],
-        "attention-viz: data/other.json: not a known data format: its keys match none of json, tsv, csv, inseq, "
-        "captum, shap, ferret, transformers-interpret, lit (name one with the format option) [attnviz.data]",
+        "attention-viz: data/other.json: not a known data format: it has keys 'words', 'weights', the shape of "
+        "none of json, inseq, captum, shap, ferret, transformers-interpret, lit (name the format: :format: in a "
+        "directive, --format-in on the command line) [attnviz.data]",
         "attention-viz: step: only inseq files take this; the file is not an inseq file [attnviz.option]",
     ]
     assert [warning.split(": WARNING", 1)[0].rsplit(":", 1)[1] for warning in warnings] == ["6", "9", "12", "14"]
@@ -185,3 +186,38 @@ def test_reduce_l2_with_normalize_l1_is_inseqs_own_aggregation(name: str) -> Non
         shown = np.array([row.scores for row in viz.visualization.rows])
         np.testing.assert_allclose(shown, reference, rtol=0, atol=1e-6)
         assert np.array_equal(np.isnan(shown), np.isnan(reference))
+
+
+def test_a_gzip_file_not_inseqs_and_a_repeated_key_are_located_errors(tmp_path: Path) -> None:
+    import gzip
+
+    from sphinxcontrib_attnviz.errors import DataError
+
+    lit = (DATA / "tools" / "lit_salience.json").read_bytes()
+    (tmp_path / "lit.json.gz").write_bytes(gzip.compress(lit))
+    with pytest.raises(DataError, match=r"lit\.json\.gz: compressed with gzip, which only inseq files may be"):
+        AttentionViz.from_files(tmp_path / "lit.json.gz")
+    (tmp_path / "twice.json").write_text('{"tokens": ["a"], "salience": [1], "salience": [2]}')
+    with pytest.raises(DataError, match=r"twice\.json: the key 'salience' is given twice in one object"):
+        AttentionViz.from_files(tmp_path / "twice.json", format="lit")
+
+
+def test_a_named_format_that_is_not_the_files_says_what_the_file_is() -> None:
+    from sphinxcontrib_attnviz.errors import DataError
+
+    with pytest.raises(DataError, match=r"shap_text\.npz: a \.npz file \(SHAP's arrays\), not inseq: give format shap"):
+        AttentionViz.from_files(DATA / "tools" / "shap_text.npz", format="inseq")
+
+
+def test_the_command_line_takes_option_values_in_any_case_as_the_directive_does() -> None:
+    arguments = ["--data", str(DATA / "tools" / "lit_salience.json"), "--format", "text"]
+    upper = subprocess.run(
+        [*CLI, *arguments, "--normalize", "L1", "--format-in", "LIT"], capture_output=True, text=True
+    )
+    lower = subprocess.run([*CLI, *arguments, "--normalize", "l1"], capture_output=True, text=True, check=True)
+    assert upper.returncode == 0, upper.stderr
+    assert (
+        upper.stdout
+        == lower.stdout
+        == AttentionViz.from_files(DATA / "tools" / "lit_salience.json", normalize="L1").to_text()
+    )

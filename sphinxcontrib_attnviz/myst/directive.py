@@ -31,7 +31,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from ..data import DEFAULT_MAX_TOKENS, TokenLimit, TokenScores
+from ..data import DEFAULT_MAX_TOKENS, RESOLVE_ERRORS, TokenLimit, TokenScores, unresolvable
 from ..errors import AttnvizError, DataFileError
 from ..formats import parse_pairs
 from ..options import DIRECTIVE_OPTIONS, OPTION_NAMES, SOURCE_OPTIONS, check_option_names, parse_options
@@ -138,8 +138,12 @@ class Block:
                 )
             [base] = folders
         path = base / filename.lstrip("/")
-        shown = Path(_relative(path, self.root)).as_posix()
-        if not _within(path, self.root):
+        try:
+            shown = Path(_relative(path, self.root)).as_posix()
+            inside = _within(path, self.root)
+        except RESOLVE_ERRORS as error:  # a loop of symbolic links, a NUL in the path
+            raise unresolvable(error, filename) from None
+        if not inside:
             raise DataFileError("the path resolves outside the project's folder", shown)
         return shown, path
 

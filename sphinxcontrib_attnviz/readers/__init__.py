@@ -22,8 +22,9 @@ from typing import Any
 import numpy as np
 
 from ..arrays import as_float_array
-from ..data import decode_text, read_bytes
+from ..data import TokenScores, decode_text, read_bytes
 from ..errors import DataError
+from ..formats import no_repeated_keys
 
 #: The tokens and the rows of scores, by name (``None``: the one row of a tool that names none).
 ToolScores = tuple[list[str], dict[str | None, np.ndarray]]
@@ -187,10 +188,19 @@ def parse_tool_json(text: str, source: str | None = None) -> ToolScores:
     return from_tool_object(load_json(text, source), source)
 
 
+def to_record(scores: ToolScores, source: str | None = None) -> TokenScores:
+    """A reader's tokens and rows as the record every front draws (NaN: missing cells; a
+    lone row named None: the unnamed row)."""
+    tokens, rows = scores
+    named = rows[None] if list(rows) == [None] else {str(label): row for label, row in rows.items()}
+    return TokenScores.checked(tokens, named, source, missing=True)
+
+
 def load_json(text: str, source: str | None = None) -> Any:
-    """A tool's JSON document; ``NaN`` read as NaN. A located DataError for invalid JSON."""
+    """A tool's JSON document; ``NaN`` read as NaN. A located DataError for invalid JSON,
+    or a key given twice in one object (Python's reader would keep the last value)."""
     try:
-        return json.loads(text, parse_constant=float)
+        return json.loads(text, parse_constant=float, object_pairs_hook=no_repeated_keys(source))
     except json.JSONDecodeError as error:
         raise DataError(f"not valid JSON: {error.msg}", source, error.lineno) from None
     except RecursionError:

@@ -20,8 +20,10 @@ from ..data import TokenLimit, TokenScores, check_regular_file, decode_text, rea
 from ..errors import DataError, DataFileError, OptionError
 from ..formats import DATA_FILE_SUFFIXES, check_size, parse_csv, parse_json, parse_tsv
 from ..options import READ_OPTIONS
-from . import ToolScores, detect_tool, from_tool_object, load_json
+from . import ToolScores, detect_tool, from_tool_object, load_json, to_record
 
+#: How a gzip file starts (RFC 1952).
+GZIP_MAGIC = b"\x1f\x8b"
 #: Our own formats, by name.
 OWN_FORMATS = {"json": parse_json, "tsv": parse_tsv, "csv": parse_csv}
 #: Each tool's format name and the shapes (:func:`.detect_tool` names) it covers.
@@ -77,9 +79,9 @@ def read_data(
     given for another format."""
     options = options or ReadOptions()
     name = Path(path).name.lower()
-    if os.path.exists(path):  # a directory or a pipe is named as such, whatever its suffix
-        check_regular_file(path, source)
     if options.format == "auto" and not name.endswith(AUTO_SUFFIXES):
+        if os.path.exists(path):  # a directory or a pipe is named as such, whatever its suffix
+            check_regular_file(path, source)
         raise DataFileError(
             f"unknown data format {Path(name).suffix or '(no suffix)'!r}; use one of {', '.join(AUTO_SUFFIXES)}, "
             f"or name the format ({', '.join(DATA_FORMATS[1:])}) with the format option",
@@ -93,9 +95,13 @@ def read_data(
     if data_format in ("tsv", "csv"):
         return _own(data_format, decode_text(read_bytes(path, source), source), source, limit, options)
     raw = read_bytes(path, source)
+    if data_format not in ("auto", "shap") and _is_npz(raw, name):
+        raise DataError(f"a .npz file (SHAP's arrays), not {data_format}: give format shap, or no format", source)
     if data_format == "inseq" or (data_format == "auto" and _looks_like_inseq(raw)):
         return _inseq(raw, source, limit, options)
     _no_inseq_options(options, data_format)
+    if raw.startswith(GZIP_MAGIC):
+        raise DataError("compressed with gzip, which only inseq files may be (this is not one); decompress it", source)
     if data_format in ("shap", "auto") and _is_npz(raw, name):
         from .shap import parse_shap_npz
 
@@ -108,9 +114,11 @@ def read_data(
         if isinstance(document, dict) and "scores" in document and ("tokens" in document or "offsets" in document):
             return _own("json", text, source, limit, options)
         if detect_tool(document) is None:
-            looked_for = ", ".join(DATA_FORMATS[1:])
+            found = f"keys {', '.join(map(repr, list(document)[:8]))}" if isinstance(document, dict) else "no object"
+            looked_for = ", ".join(name for name in DATA_FORMATS[1:] if name not in ("tsv", "csv"))
             raise DataError(
-                f"not a known data format: its keys match none of {looked_for} (name one with the format option)",
+                f"not a known data format: it has {found}, the shape of none of {looked_for} (name the format: "
+                ":format: in a directive, --format-in on the command line)",
                 source,
             )
         return _record(from_tool_object(document, source), source, limit)
@@ -162,8 +170,6 @@ def _tool_json(data_format: str, text: str, source: str) -> ToolScores:
 
 def _record(scores: ToolScores, source: str, limit: TokenLimit | None) -> TokenScores:
     """A reader's tokens and rows as the record every front draws (NaN: missing cells)."""
-    tokens, rows = scores
     if limit is not None:
-        limit.check(len(tokens), source)
-    named = rows[None] if list(rows) == [None] else {str(label): row for label, row in rows.items()}
-    return TokenScores.checked(tokens, named, source, missing=True)
+        limit.check(len(scores[0]), source)
+    return to_record(scores, source)
