@@ -38,6 +38,8 @@ screenshot: docs $(VENV)/.test-installed  # the README's picture and the gallery
 
 # Regenerates the tools' real outputs that the tests and docs read (tests/data/inseq,
 # tests/data/tools) in a venv of its own, with torch's CPU build, inseq, Captum and SHAP.
+# ferret needs more than pip resolves next to transformers 5 (datasets, opencv, thermostat,
+# ...): without it, its committed file stays as it is, and the script says so.
 EXAMPLES_VENV := .venv-examples
 examples:
 	$(PYTHON) -m venv $(EXAMPLES_VENV)

@@ -302,6 +302,10 @@ def main():
     clf = classifier(path, model, tokenizer)
     ti_version = transformers_interpret_example(clf, tokenizer)
     ferret_version = ferret_example(clf, tokenizer)
+    # a tool that could not run kept its committed file: keep the version that made it
+    made = json.loads((OUT / "versions.json").read_text()) if (OUT / "versions.json").exists() else {}
+    ti_version = ti_version or made.get("transformers-interpret")
+    ferret_version = ferret_version or made.get("ferret-xai")
     versions = {
         "torch": torch.__version__,
         "transformers": transformers.__version__,

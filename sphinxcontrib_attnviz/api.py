@@ -23,6 +23,7 @@ from .options import READ_OPTIONS
 from .pages import stylesheet
 from .readers import from_tool_object, to_record
 from .render.html import render_html as html_fragment
+from .render.image import DEFAULT_DPI, DEFAULT_WIDTH, image_format, save_image
 from .render.latex import latex_fragment, unsupported_message
 from .render.text import render_text
 from .sources import check_one_source, read_named_files
@@ -225,6 +226,15 @@ class AttentionViz:
         control or line-separating character shows as its stand-in (``␍``, ``\\u2028``), so
         ``str.splitlines()`` gives exactly these lines."""
         return render_text(self.visualization)
+
+    def save(self, path: str | os.PathLike[str], width: float = DEFAULT_WIDTH, dpi: float = DEFAULT_DPI) -> None:
+        """Write the figure as an image, in the format its suffix names: ``.svg`` (text kept
+        as text), ``.png`` (``dpi`` pixels per inch) or ``.pdf``, drawn with matplotlib,
+        ``width`` inches wide (lines wrap there; the height is what the text needs), with
+        the legend and row labels, as ``attention-viz --format svg --width 8 -o fig.svg``
+        writes it, byte for byte. Warns (``UserWarning``) when no font has a glyph for a
+        character; raises ValueError for another suffix or a width that is not positive."""
+        save_image(self.visualization, path, image_format(path), width, dpi)
 
     def __str__(self) -> str:
         """The text rendering, :meth:`to_text`."""

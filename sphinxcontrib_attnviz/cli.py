@@ -9,7 +9,8 @@ line on standard error and exit status 2.
 ``--block FILE`` reads one figure written as a Markdown block (the MkDocs block's
 syntax: ``key: value`` option lines, a blank line, inline ``token score`` lines; Quarto's
 ``#| key: value`` cell options too), which is how the Quarto filter calls it;
-``--stylesheet`` prints the CSS an HTML fragment needs.
+``--stylesheet`` prints the CSS an HTML fragment needs. ``--format svg|png|pdf`` writes
+the token view as an image to ``-o FILE``, ``--width`` inches wide (:mod:`.render.image`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import argparse
 import dataclasses
 import io
 import sys
+import warnings
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import BinaryIO, NoReturn, TextIO
@@ -40,6 +42,7 @@ from .readers.files import DATA_FORMATS, parse_read_options
 from .readers.files import read_data as read_data_file
 from .readers.inseq import REDUCTIONS
 from .render.html import iter_html
+from .render.image import DEFAULT_WIDTH, IMAGE_FORMATS, save_image
 from .render.latex import latex_fragment, unsupported_message
 from .render.text import render_text
 from .sources import check_no_read_options
@@ -133,7 +136,18 @@ def build_parser() -> OneLineErrorParser:
     layout.add_argument("--rows", help="comma-separated row names to show, in order")
     layout.add_argument("--class", dest="classes", help="extra classes on the root element")
     output = parser.add_argument_group("output")
-    output.add_argument("--format", choices=("html", "latex", "text"), default="html", help="default: html")
+    output.add_argument(
+        "--format",
+        choices=("html", "latex", "text", *IMAGE_FORMATS),
+        default="html",
+        help="default: html; svg, png and pdf write an image to -o FILE",
+    )
+    output.add_argument(
+        "--width",
+        type=positive_inches,
+        default=DEFAULT_WIDTH,
+        help=f"svg/png/pdf: the image's width in inches, where lines wrap (default: {DEFAULT_WIDTH:g})",
+    )
     output.add_argument(
         "--latex-engine",
         choices=DOCUMENT_ENGINES,
@@ -146,6 +160,28 @@ def build_parser() -> OneLineErrorParser:
     output.add_argument("--stylesheet", action="store_true", help="print the CSS that HTML fragments need, and exit")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return parser
+
+
+def positive_inches(text: str) -> float:
+    """``--width``: a positive, finite number of inches."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of inches: {text!r}") from None
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"the width must be a positive number of inches, not {text}")
+    return value
+
+
+def write_image(viz: Visualization, args: argparse.Namespace) -> None:
+    """``--format svg|png|pdf``: the image, to ``-o``; a missing glyph is a warning on standard error."""
+    if args.output is None:
+        raise OptionError(f"--format {args.format} writes a file: give -o FILE")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        save_image(viz, args.output, args.format, args.width)
+    for warning in caught:
+        print(f"{PROGRAM}: warning: {warning.message}", file=sys.stderr)
 
 
 def option_strings(args: argparse.Namespace) -> dict[str, str | bool]:
@@ -302,7 +338,10 @@ def main(argv: Sequence[str] | None = None, stdin: BinaryIO | None = None, stdou
             viz = visualize(block.data, parse_options({**option_strings(args), **block.options}))
         else:
             viz = visualize(read_data(args, stdin), parse_options(option_strings(args)))
-        write(render(viz, args), args.output, stdout)
+        if args.format in IMAGE_FORMATS:
+            write_image(viz, args)
+        else:
+            write(render(viz, args), args.output, stdout)
     except AttnvizError as error:
         message = block_message(error, args) if args.block is not None else error.located()
         print(f"{PROGRAM}: error: {message}", file=sys.stderr)
