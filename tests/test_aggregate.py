@@ -4,12 +4,10 @@ its score the documented aggregate of its pieces'; missing pieces are left out."
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from test_data_bounds import sphinx_build, sphinx_project
 
 from pages import figures
 from sphinxcontrib_attnviz import AttentionViz
@@ -39,21 +37,11 @@ def test_a_word_of_missing_pieces_is_missing_and_first_takes_the_first_piece() -
 
 
 def test_one_box_per_word_and_the_legend_says_how(tmp_path: Path) -> None:
-    source = tmp_path / "src"
-    source.mkdir()
-    (source / "conf.py").write_text("extensions = ['sphinxcontrib_attnviz']\n")
-    (source / "data.json").write_text(json.dumps({"tokens": TOKENS, "scores": SCORES}))  # None: a null, a missing cell
-    (source / "index.rst").write_text(
-        "W\n=\n\n.. attention-viz:: data.json\n   :subwords: wordpiece\n   :aggregate: sum\n   :legend:\n"
-    )
-    run = subprocess.run(
-        [sys.executable, "-m", "sphinx", "-q", "-W", "-b", "html", str(source), str(tmp_path / "out")],
-        capture_output=True,
-        text=True,
-        env=os.environ | {"NO_COLOR": "1"},
-    )
-    assert run.returncode == 0, run.stderr
-    [figure] = figures((tmp_path / "out" / "index.html").read_text(encoding="utf-8"))
+    page = "W\n=\n\n.. attention-viz:: data.json\n   :subwords: wordpiece\n   :aggregate: sum\n   :legend:\n"
+    data = json.dumps({"tokens": TOKENS, "scores": SCORES})  # None: a null, a missing cell
+    built = sphinx_build(sphinx_project(tmp_path, {"index.rst": page, "data.json": data}))
+    assert built.warnings == []
+    [figure] = figures(built.page)
     assert figure.tokens == ["[CLS]", "checkpoints", "are", "fine", "[SEP]"]
     assert figure.words == []  # no word of several boxes: each word is one token
     assert [span.attrs["title"] for span in figure.spans] == ["0.1000", "0.8000", "0.4000", "-0.5000", "0.000"]

@@ -124,6 +124,18 @@ def test_plugin_spec_names_every_option() -> None:
     assert {"cmap", "scale-ignore", "caption", "name", "class"} <= set(directive["options"])
 
 
+def run_plugin(node: dict[str, Any], folder: Path) -> subprocess.CompletedProcess[str]:
+    """The plugin run as MyST runs it, on one directive ``node``, in the project ``folder``."""
+    return subprocess.run(
+        [sys.executable, "-m", "sphinxcontrib_attnviz.myst", "--directive", "attention-viz"],
+        input=json.dumps({"name": "attention-viz", "node": node}),
+        capture_output=True,
+        text=True,
+        cwd=folder,
+        check=True,
+    )
+
+
 def test_bad_block_writes_to_stderr(tmp_path: Path) -> None:
     (tmp_path / "page.md").write_text("# Page\n\n```{attention-viz}\n:cmpa: x\n```\n")
     node = {
@@ -132,14 +144,7 @@ def test_bad_block_writes_to_stderr(tmp_path: Path) -> None:
         "position": {"start": {"line": 3}, "end": {"line": 5}},
         "children": [{"type": "mystOption", "name": "cmpa", "value": "x", "position": {"start": {"line": 4}}}],
     }
-    run = subprocess.run(
-        [sys.executable, "-m", "sphinxcontrib_attnviz.myst", "--directive", "attention-viz"],
-        input=json.dumps({"name": "attention-viz", "node": node}),
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        check=True,
-    )
+    run = run_plugin(node, tmp_path)
     [note] = json.loads(run.stdout)
     assert "page.md:3: attention-viz: unknown option 'cmpa' (did you mean 'cmap'?)" in run.stderr
     assert "page.md:3: attention-viz: unknown option 'cmpa'" in note_text(note)
@@ -220,13 +225,6 @@ def test_a_path_that_cannot_be_resolved_is_a_note_not_a_crash(tmp_path: Path, pa
         "position": {"start": {"line": 3}, "end": {"line": 4}},
         "children": [],
     }
-    run = subprocess.run(
-        [sys.executable, "-m", "sphinxcontrib_attnviz.myst", "--directive", "attention-viz"],
-        input=json.dumps({"name": "attention-viz", "node": node}),
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        check=True,
-    )
+    run = run_plugin(node, tmp_path)
     [note] = json.loads(run.stdout)
     assert "could not be drawn" in note_text(note) and "Traceback" not in run.stderr

@@ -4,7 +4,6 @@ figure's own tooltip say what was done."""
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
@@ -12,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from test_data_bounds import sphinx_build, sphinx_project
 
 from pages import figures
 from sphinxcontrib_attnviz import AttentionViz
@@ -78,20 +78,10 @@ def test_bad_values_are_option_errors() -> None:
 
 
 def test_the_directive_and_the_command_line_normalise_alike(tmp_path: Path) -> None:
-    source = tmp_path / "src"
-    source.mkdir()
-    (source / "conf.py").write_text("extensions = ['sphinxcontrib_attnviz']\n")
-    (source / "index.rst").write_text(
-        "N\n=\n\n.. attention-viz::\n   :normalize: max-abs\n   :legend:\n\n   good 2\n   bad -4\n   fine 1\n"
-    )
-    run = subprocess.run(
-        [sys.executable, "-m", "sphinx", "-q", "-W", "-b", "html", str(source), str(tmp_path / "out")],
-        capture_output=True,
-        text=True,
-        env=os.environ | {"NO_COLOR": "1"},
-    )
-    assert run.returncode == 0, run.stderr
-    [figure] = figures((tmp_path / "out" / "index.html").read_text(encoding="utf-8"))
+    page = "N\n=\n\n.. attention-viz::\n   :normalize: max-abs\n   :legend:\n\n   good 2\n   bad -4\n   fine 1\n"
+    built = sphinx_build(sphinx_project(tmp_path, {"index.rst": page}))
+    assert built.warnings == []
+    [figure] = figures(built.page)
     assert [span.attrs["title"] for span in figure.spans] == [
         "0.5000 (given 2.000)",
         "-1.000 (given -4.000)",

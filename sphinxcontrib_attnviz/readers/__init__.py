@@ -15,7 +15,7 @@ from __future__ import annotations
 import contextlib
 import json
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -194,6 +194,35 @@ def to_record(scores: ToolScores, source: str | None = None) -> TokenScores:
     tokens, rows = scores
     named = rows[None] if list(rows) == [None] else {str(label): row for label, row in rows.items()}
     return TokenScores.checked(tokens, named, source, missing=True)
+
+
+def rows_sharing_tokens(
+    items: Iterable[tuple[str, Any]],
+    needed: Sequence[str],
+    scores_of: Callable[[Any], Any],
+    what: str,
+    source: str | None,
+    tokens_name: str = "tokens",
+    scores_name: str = "scores",
+    hint: str = "",
+) -> tuple[list[str], list[np.ndarray]]:
+    """The tokens and a row of scores from each of several items (``(which, item)`` pairs:
+    Captum records, ferret explanations, LIT fields) that must share their tokens: each
+    item must have every one of ``needed``; its tokens are ``tokens_name``, its scores
+    ``scores_of(item)``. A DataError naming ``what`` (the format) and the item otherwise."""
+    tokens: list[str] = []
+    rows = []
+    for index, (which, item) in enumerate(items):
+        missing = [name for name in needed if not has_members(item, name)]
+        if missing:
+            raise DataError(f"{what}: {which} has no {', '.join(missing)}{hint}", source)
+        item_tokens = token_list(member(item, tokens_name), what, source, f"{which}: {tokens_name}")
+        if index == 0:
+            tokens = item_tokens
+        else:
+            same_tokens(item_tokens, tokens, what, which, source)
+        rows.append(score_row(scores_of(item), tokens, what, f"{which}: {scores_name}", source))
+    return tokens, rows
 
 
 def load_json(text: str, source: str | None = None) -> Any:

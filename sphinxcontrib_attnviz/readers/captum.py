@@ -24,7 +24,17 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..errors import DataError
-from . import ToolScores, float_array, has_members, label_of, member, same_tokens, score_row, token_list, unique_labels
+from . import (
+    ToolScores,
+    float_array,
+    has_members,
+    label_of,
+    member,
+    rows_sharing_tokens,
+    score_row,
+    token_list,
+    unique_labels,
+)
 
 RECORD_MEMBERS = ("raw_input_ids", "word_attributions")
 LLM_MEMBERS = ("input_tokens", "seq_attr")
@@ -52,19 +62,15 @@ def from_records(obj: Any, source: str | None = None) -> ToolScores:
     records = list(obj) if isinstance(obj, Sequence) and not isinstance(obj, str | bytes) else [obj]
     if not records:
         raise DataError(f"{what}: no records", source)
-    tokens: list[str] = []
-    rows = []
-    for index, record in enumerate(records):
-        which = f"record {index}"
-        if not has_members(record, *RECORD_MEMBERS):
-            missing = [name for name in RECORD_MEMBERS if not has_members(record, name)]
-            raise DataError(f"{what}: {which} has no {' or '.join(missing)}", source)
-        record_tokens = token_list(member(record, "raw_input_ids"), what, source, f"{which}: raw_input_ids")
-        if index == 0:
-            tokens = record_tokens
-        else:
-            same_tokens(record_tokens, tokens, what, which, source)
-        rows.append(score_row(member(record, "word_attributions"), tokens, what, f"{which}: word_attributions", source))
+    tokens, rows = rows_sharing_tokens(
+        ((f"record {index}", record) for index, record in enumerate(records)),
+        RECORD_MEMBERS,
+        lambda record: member(record, "word_attributions"),
+        what,
+        source,
+        tokens_name="raw_input_ids",
+        scores_name="word_attributions",
+    )
     classes = [member(record, "attr_class") for record in records]
     labels = unique_labels([str(index) if cls is None else label_of(cls) for index, cls in enumerate(classes)])
     return tokens, dict(zip(labels, rows, strict=True))

@@ -21,7 +21,17 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..errors import DataError
-from . import ToolScores, has_members, label_of, member, same_tokens, score_row, token_list, unique_labels
+from . import (
+    ToolScores,
+    has_members,
+    label_of,
+    member,
+    rows_sharing_tokens,
+    same_tokens,
+    score_row,
+    token_list,
+    unique_labels,
+)
 
 FERRET_MEMBERS = ("tokens", "scores", "explainer")
 LIT_MEMBERS = ("tokens", "salience")
@@ -53,21 +63,15 @@ def from_ferret(obj: Any, source: str | None = None) -> ToolScores:
     what = f"ferret {_kind(obj, 'explanations')}"
     if not _is_list(obj) or not obj:
         raise DataError(f"{what}: expected a non-empty list of explanations", source)
-    tokens: list[str] = []
-    labels, rows = [], []
-    for index, item in enumerate(obj):
-        explanation = member(item, "explanation", item)
-        which = f"explanation {index}"
-        missing = [name for name in FERRET_MEMBERS if not has_members(explanation, name)]
-        if missing:
-            raise DataError(f"{what}: {which} has no {', '.join(missing)}", source)
-        item_tokens = token_list(member(explanation, "tokens"), what, source, f"{which}: tokens")
-        if index == 0:
-            tokens = item_tokens
-        else:
-            same_tokens(item_tokens, tokens, what, which, source)
-        rows.append(score_row(member(explanation, "scores"), tokens, what, f"{which}: scores", source))
-        labels.append(label_of(member(explanation, "explainer")))
+    explanations = [member(item, "explanation", item) for item in obj]  # an ExplanationEvaluation's own
+    tokens, rows = rows_sharing_tokens(
+        ((f"explanation {index}", explanation) for index, explanation in enumerate(explanations)),
+        FERRET_MEMBERS,
+        lambda explanation: member(explanation, "scores"),
+        what,
+        source,
+    )
+    labels = [label_of(member(explanation, "explainer")) for explanation in explanations]
     return tokens, dict(zip(unique_labels(labels), rows, strict=True))
 
 
@@ -138,20 +142,21 @@ def from_lit(obj: Any, source: str | None = None) -> ToolScores:
         named = obj.items()
     else:
         raise DataError(f"{what}: expected tokens and salience, or field names -> TokenSalience", source)
-    tokens: list[str] = []
-    rows: dict[str | None, Any] = {}
-    for index, (field, salience) in enumerate(named):
-        which = "TokenSalience" if field is None else f"field {field!r}"
-        missing = [name for name in LIT_MEMBERS if not has_members(salience, name)]
-        if missing:
-            raise DataError(f"{what}: {which} has no {', '.join(missing)}; expected a TokenSalience", source)
-        field_tokens = token_list(member(salience, "tokens"), what, source, f"{which}: tokens")
-        if index == 0:
-            tokens = field_tokens
-        else:
-            same_tokens(field_tokens, tokens, what, which, source)
+    named = list(named)
+
+    def salience_of(salience: Any) -> Any:
         values = member(salience, "salience")
         if isinstance(values, Mapping) and values.get("__class__") == "np.ndarray":  # serialize.py's invertible form
-            values = values.get("__value__")
-        rows[field] = score_row(values, tokens, what, f"{which}: salience", source)
-    return tokens, rows
+            return values.get("__value__")
+        return values
+
+    tokens, rows = rows_sharing_tokens(
+        (("TokenSalience" if field is None else f"field {field!r}", salience) for field, salience in named),
+        LIT_MEMBERS,
+        salience_of,
+        what,
+        source,
+        scores_name="salience",
+        hint="; expected a TokenSalience",
+    )
+    return tokens, dict(zip((field for field, _ in named), rows, strict=True))
