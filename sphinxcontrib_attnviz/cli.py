@@ -36,7 +36,7 @@ from .formats import (
     read_token_score_files,
 )
 from .normalize import NORMALIZATIONS, NORMALIZE_OVER
-from .options import DEFAULT_ALPHA, DEFAULT_CMAP, LAYOUTS, OPTION_NAMES, SUBWORD_SCHEMES, parse_options
+from .options import DEFAULT_ALPHA, DEFAULT_CMAP, LAYOUTS, OPTION_NAMES, SUBWORD_SCHEMES, VIEWS, parse_options
 from .pages import DOCUMENT_ENGINES, html_page, latex_document, stylesheet
 from .readers.files import DATA_FORMATS, parse_read_options
 from .readers.files import read_data as read_data_file
@@ -44,6 +44,7 @@ from .readers.inseq import REDUCTIONS
 from .render.html import iter_html
 from .render.image import DEFAULT_WIDTH, IMAGE_FORMATS, save_image
 from .render.latex import latex_fragment, unsupported_message
+from .render.matrix import LATEX_PACKAGES
 from .render.text import render_text
 from .sources import check_no_read_options
 from .visualization import Visualization, visualize
@@ -134,6 +135,12 @@ def build_parser() -> OneLineErrorParser:
         help="normalise each row, or the figure's scores together",
     )
     layout.add_argument("--rows", help="comma-separated row names to show, in order")
+    layout.add_argument(
+        "--view",
+        choices=VIEWS,
+        type=str.lower,
+        help="tokens: coloured text (default); matrix: a heatmap table, a column per token and a row per row",
+    )
     layout.add_argument("--class", dest="classes", help="extra classes on the root element")
     output = parser.add_argument_group("output")
     output.add_argument(
@@ -202,6 +209,7 @@ def option_strings(args: argparse.Namespace) -> dict[str, str | bool]:
         "normalize": args.normalize,
         "normalize-over": args.normalize_over,
         "aggregate": args.aggregate,
+        "view": args.view,
     }
     return {name: value for name, value in given.items() if value is not None}
 
@@ -306,7 +314,14 @@ def render(viz: Visualization, args: argparse.Namespace) -> Iterator[str]:
                 f"{PROGRAM}: warning: {unsupported_message(fragment.unsupported, args.latex_engine, remedy)}",
                 file=sys.stderr,
             )
-        yield fragment.source if args.fragment else latex_document(fragment.source, args.title, args.latex_engine)
+        if args.fragment:
+            yield fragment.source
+        else:
+            document = latex_document(fragment.source, args.title, args.latex_engine)
+            if viz.view == "matrix":  # the table's packages, after xcolor
+                packages = "".join(f"\\usepackage{{{package}}}\n" for package in LATEX_PACKAGES)
+                document = document.replace("\\usepackage{xcolor}\n", "\\usepackage{xcolor}\n" + packages, 1)
+            yield document
     elif args.fragment:
         yield from iter_html(viz)
         yield "\n"
@@ -339,6 +354,8 @@ def main(argv: Sequence[str] | None = None, stdin: BinaryIO | None = None, stdou
         else:
             viz = visualize(read_data(args, stdin), parse_options(option_strings(args)))
         if args.format in IMAGE_FORMATS:
+            if viz.view == "matrix":
+                raise OptionError(f"--format {args.format} draws the tokens view only: no image of --view matrix yet")
             write_image(viz, args)
         else:
             write(render(viz, args), args.output, stdout)

@@ -43,6 +43,9 @@ class Defaults:
 #: under the row's first token); ``aligned`` keeps each row on one line, scrolling sideways,
 #: so that a token sits in the same column in every row.
 LAYOUTS = ("flow", "aligned")
+#: What a figure draws: ``tokens``, the coloured text (a line per row); ``matrix``, a
+#: heatmap table, a column per token and a row per row (:mod:`.render.matrix`).
+VIEWS = ("tokens", "matrix")
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,8 @@ class VizOptions:
     normalize_over: str = "row"
     #: One of :data:`.aggregate.AGGREGATIONS`: a word's score from its pieces' (with a subword scheme).
     aggregate: str = "none"
+    #: One of :data:`VIEWS`.
+    view: str = "tokens"
 
     def layout_for(self, rows: int) -> str:
         """The layout of a figure of ``rows`` rows."""
@@ -91,6 +96,7 @@ OPTION_NAMES = (
     "normalize",
     "normalize-over",
     "aggregate",
+    "view",
 )
 #: The directives' options about the data and the figure, besides :data:`OPTION_NAMES`
 #: (the Sphinx directive and the MyST-MD plugin).
@@ -135,6 +141,7 @@ def parse_options(raw: Mapping[str, str | float | bool | None], defaults: Defaul
         normalize=normalization,
         normalize_over=_choice(raw, "normalize-over", NORMALIZE_OVER),
         aggregate=_choice(raw, "aggregate", AGGREGATIONS),
+        view=_choice(raw, "view", VIEWS),
     )
 
 

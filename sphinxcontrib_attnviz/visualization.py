@@ -95,6 +95,8 @@ class Visualization:
     normalization: Normalization | None = None
     #: How a word's score came from its pieces' (:mod:`.aggregate`), if it did.
     aggregation: str | None = None
+    #: ``tokens`` (coloured text) or ``matrix`` (a heatmap table): :data:`.options.VIEWS`.
+    view: str = "tokens"
 
     @property
     def dark_palette(self) -> colors.Palette:
@@ -143,6 +145,7 @@ def visualize(data: TokenScores, options: VizOptions | None = None) -> Visualiza
         layout=options.layout_for(len(data.rows)),
         normalization=normalization,
         aggregation=None if options.aggregate == "none" else options.aggregate,
+        view=options.view,
     )
 
 

@@ -264,7 +264,7 @@ def test_block_errors_name_the_page_line(tmp_path: Path) -> None:
     keys = (
         "data, tokens, text, scores, format, sequence, step, reduce, cmap, dark-cmap, alpha, vmin, vmax, center, legend"
     )
-    keys += ", subwords, scale-ignore, rows, class, layout, normalize, normalize-over, aggregate"
+    keys += ", subwords, scale-ignore, rows, class, layout, normalize, normalize-over, aggregate, view"
     prefix = "WARNING -  attention-viz: index.md:"
     assert plugin_warnings(run) == [
         f"{prefix}7: more than one data source (data and inline lines); give exactly one",

@@ -96,6 +96,11 @@ def iter_html(
 ) -> Iterator[str]:
     """The fragment in pieces of at most WRITE_PIECE tokens, to write a long text without
     holding the whole page in memory."""
+    if viz.view == "matrix":
+        from .matrix import iter_matrix_html  # the matrix view imports this module
+
+        yield from iter_matrix_html(viz, classes, name, inline_colours, ids)
+        return
     figure_class = palette_class(viz.cmap, viz.dark_cmap)
     class_attribute = escape_text(" ".join([ROOT_CLASS, figure_class, f"attnviz-{viz.layout}", *viz.classes, *classes]))
     display = viz.display

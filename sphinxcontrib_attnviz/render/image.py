@@ -436,8 +436,12 @@ def save_image(
 ) -> None:
     """Write ``viz``'s token view as ``image_format`` (svg, png or pdf) to ``file`` (a path
     or a binary file), ``width`` inches wide; ``dpi``: a PNG's pixels per inch (its size is
-    ``round(width * dpi)`` pixels wide). The same figure always gives the same bytes."""
+    ``round(width * dpi)`` pixels wide). The same figure always gives the same bytes.
+    Raises ValueError for the matrix view, which has no image yet."""
     import matplotlib
+
+    if viz.view != "tokens":
+        raise ValueError(f"an image draws the tokens view only: no image of the {viz.view} view yet")
 
     if image_format not in IMAGE_FORMATS:
         raise ValueError(f"image format must be one of {', '.join(IMAGE_FORMATS)}, not {image_format!r}")

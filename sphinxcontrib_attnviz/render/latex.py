@@ -119,6 +119,10 @@ def latex_fragment(
     uplatex; a ValueError otherwise) in a document that loads the font ``encodings``
     (:func:`.latex_text.fontenc_encodings` reads them from a ``fontenc`` line): a
     paragraph per row, then the legend."""
+    if viz.view == "matrix":
+        from .matrix import matrix_latex_fragment  # the matrix view imports this module
+
+        return matrix_latex_fragment(viz, engine, encodings)
     writer = LatexWriter(engine, encodings)
     lines = ["\\par\\begingroup\\raggedright\\setlength{\\fboxsep}{1.5pt}%"]
     for row in viz.rows:

@@ -86,6 +86,10 @@ def legend_line(viz: Visualization) -> str:
 
 def render_text_lines(viz: Visualization, markup: TextMarkup = PLAIN) -> list[str]:
     """The rows, then the legend line if the visualisation has a legend."""
+    if viz.view == "matrix":
+        from .matrix import matrix_text_lines  # the matrix view imports this module
+
+        return matrix_text_lines(viz, markup)
     lines = [row_line(viz, row, markup) for row in viz.rows]
     if viz.legend:
         lines.append(markup.line(markup.plain(legend_line(viz))))

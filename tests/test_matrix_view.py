@@ -1,0 +1,389 @@
+"""The matrix view (``:view: matrix``): real Sphinx builds of an inseq file and a Captum
+LLM attribution drawn as heatmap tables in HTML, text and a compiled PDF.
+
+The PDF tests need ``latexmk``, ``make``, ``pdftotext`` and ``pdfinfo`` (Debian: latexmk
+texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended poppler-utils).
+Without them they skip, except under ``CI=true``, where they fail.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import unicodedata
+from html.parser import HTMLParser
+from pathlib import Path
+
+import numpy as np
+import pytest
+from sphinx.cmd.build import build_main
+
+from sphinxcontrib_attnviz import AttentionViz
+from sphinxcontrib_attnviz.cli import main as cli_main
+from sphinxcontrib_attnviz.options import OPTION_NAMES, parse_options
+from sphinxcontrib_attnviz.readers.files import parse_read_options, read_data
+from sphinxcontrib_attnviz.render import format_scores
+from sphinxcontrib_attnviz.render.html import render_html
+from sphinxcontrib_attnviz.render.latex import latex_fragment
+from sphinxcontrib_attnviz.render.matrix import column_headers, row_headers
+from sphinxcontrib_attnviz.render.text import render_text_lines
+from sphinxcontrib_attnviz.visualization import Visualization, visualize
+
+DATA = Path(__file__).resolve().parent / "data"
+INSEQ = DATA / "inseq" / "gpt2_saliency.json"
+CAPTUM = DATA / "tools" / "captum_llm.json"
+
+
+def load(path: Path, **options: str) -> Visualization:
+    data = read_data(str(path), str(path), options=parse_read_options({}))
+    return visualize(data, parse_options({"view": "matrix", **options}))
+
+
+def make_project(root: Path, files: dict[str, Path | str], body: str) -> Path:
+    """A Sphinx project in ``root / "src"``: the data ``files`` and an index page ``body``."""
+    source = root / "src"
+    source.mkdir(parents=True)
+    (source / "conf.py").write_text(
+        'project = "Matrix"\nextensions = ["sphinxcontrib_attnviz"]\nshow_warning_types = True\n', encoding="utf-8"
+    )
+    for name, content in files.items():
+        if isinstance(content, Path):
+            shutil.copy(content, source / name)
+        else:
+            (source / name).write_text(content, encoding="utf-8")
+    (source / "index.rst").write_text("Matrix\n======\n\n" + body, encoding="utf-8")
+    return source
+
+
+def build(source: Path, builder: str) -> Path:
+    out = source.parent / builder
+    assert (
+        build_main(["-q", "-b", builder, "-d", str(source.parent / f"doctrees-{builder}"), str(source), str(out)]) == 0
+    )
+    return out
+
+
+INSEQ_PAGE = """\
+.. attention-viz:: gpt2_saliency.json
+   :view: matrix
+   :legend:
+   :caption: GPT-2 saliency, every step
+
+"""
+
+
+# --- HTML ---------------------------------------------------------------------------------
+
+
+class Table(HTMLParser):
+    """The first matrix figure of a page: its scroll box, header cells and body rows."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.depth = 0  # inside the figure: > 0
+        self.figure: dict[str, str] = {}
+        self.scroll: dict[str, str] = {}
+        self.table: dict[str, str] = {}
+        self.columns: list[str] = []
+        self.rows: list[tuple[str, list[tuple[dict[str, str], str]]]] = []
+        self.cell: tuple[str, dict[str, str]] | None = None
+        self.text = ""
+        self.styles: list[str] = []
+        self.in_style = False
+        self.done = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = {key: value or "" for key, value in attrs}
+        if self.done:
+            return
+        if tag == "div" and "attnviz-matrix" in attributes.get("class", "").split():
+            self.figure, self.depth = attributes, 1
+            return
+        if not self.depth:
+            return
+        if tag == "div":
+            self.depth += 1
+            if "attnviz-matrix-scroll" in attributes.get("class", ""):
+                self.scroll = attributes
+        elif tag == "style":
+            self.in_style = True
+        elif tag == "table":
+            self.table = attributes
+        elif tag in ("th", "td") and "attnviz-corner" not in attributes.get("class", ""):
+            self.cell, self.text = (tag, attributes), ""
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self.depth or self.done:
+            return
+        if tag == "div":
+            self.depth -= 1
+            self.done = self.depth == 0
+        elif tag == "style":
+            self.in_style = False
+        elif tag in ("th", "td") and self.cell is not None:
+            kind, attributes = self.cell
+            if kind == "th" and attributes.get("scope") == "col":
+                self.columns.append(self.text)
+            elif kind == "th":
+                assert attributes.get("scope") == "row"
+                self.rows.append((self.text, []))
+            else:
+                self.rows[-1][1].append((attributes, self.text))
+            self.cell = None
+
+    def handle_data(self, data: str) -> None:
+        if self.in_style:
+            self.styles.append(data)
+        elif self.cell is not None:
+            self.text += data
+
+
+def parse_table(html: str) -> Table:
+    table = Table()
+    table.feed(html)
+    assert table.figure, "no matrix figure"
+    return table
+
+
+def test_view_is_the_last_option_and_tokens_by_default() -> None:
+    assert OPTION_NAMES[-1] == "view"
+    assert parse_options({}).view == "tokens"
+    assert visualize(read_data(str(CAPTUM), str(CAPTUM), options=parse_read_options({}))).view == "tokens"
+
+
+def test_sphinx_html_builds_a_real_table_of_an_inseq_file(tmp_path: Path) -> None:
+    source = make_project(tmp_path, {"gpt2_saliency.json": INSEQ}, INSEQ_PAGE)
+    html = (build(source, "html") / "index.html").read_text(encoding="utf-8")
+    table = parse_table(html)
+    viz = load(INSEQ, legend="true")
+    assert table.figure["role"] == "figure"
+    assert table.figure["aria-label"] == "GPT-2 saliency, every step"  # the caption's text
+    assert table.scroll["tabindex"] == "0"
+    assert table.table["aria-label"] == "GPT-2 saliency, every step"
+    # a column header per token (its display text), a row header per row (the steps)
+    assert table.columns == list(viz.display.texts) == list(viz.tokens)
+    assert [label for label, _ in table.rows] == [f'step {n}: "{t}"' for n, t in enumerate("ï¿½ēï¿½")]
+    assert [label for label, _ in table.rows] == row_headers(viz)
+    for (_, cells), row in zip(table.rows, viz.rows, strict=True):
+        assert len(cells) == len(viz.tokens)  # a cell per score
+        for (attributes, text), score, missing in zip(cells, row.scores.tolist(), row.missing.tolist(), strict=True):
+            classes = attributes["class"].split()
+            if missing:  # blank: no colour, marked, and "no score" for screen readers
+                assert "attnviz-missing" in classes
+                assert not [name for name in classes if re.fullmatch(r"c\d+", name)]
+                assert attributes["title"] == "no score" and text == "no score"
+                assert "style" not in attributes
+            else:
+                assert "attnviz-missing" not in classes
+                assert attributes["title"] == text == format_scores(np.array([score]))[0]
+    assert sum(int(row.missing.sum()) for row in viz.rows) == 28 == html.count('title="no score"')
+    assert '<div class="attnviz-legend">' in html
+    assert "attnviz-matrix-scroll" in (build(source, "html") / "_static" / "attnviz.css").read_text(encoding="utf-8")
+
+
+def test_cells_take_the_token_views_colours(tmp_path: Path) -> None:
+    """Each cell names the palette entry its score has in the token view, and the
+    figure's <style> gives that entry the same light and dark colours."""
+    for path in (INSEQ, CAPTUM):
+        matrix = load(path)
+        tokens = visualize(read_data(str(path), str(path), options=parse_read_options({})))
+        table = parse_table(render_html(matrix))
+        token_html = render_html(tokens)
+        token_entries = re.findall(r'class="attnviz-token (c\d+)', token_html)
+        cell_entries = [
+            name
+            for _, cells in table.rows
+            for attributes, _ in cells
+            for name in attributes["class"].split()
+            if re.fullmatch(r"c\d+", name)
+        ]
+        assert cell_entries == token_entries
+        for (_, cells), row, token_row in zip(table.rows, matrix.rows, tokens.rows, strict=True):
+            assert row.backgrounds == token_row.backgrounds
+            expected = [
+                f"c{index}" for index, missing in zip(row.colour_index, row.missing, strict=True) if not missing
+            ]
+            assert [name for a, _ in cells for name in a["class"].split() if re.fullmatch(r"c\d+", name)] == expected
+        rules = re.findall(r"\.attnviz-p-\w+ \.c\d+\{[^}]*\}", "".join(table.styles))
+        assert rules == re.findall(r"\.attnviz-p-\w+ \.c\d+\{[^}]*\}", token_html.split("</style>")[0])
+        # light and dark: the cells follow the same page switches as tokens
+        style = "".join(table.styles)
+        assert ".attnviz-cell{background-color:var(--av-bg);color:var(--av-fg)}" in style
+        assert 'html[data-theme="dark"]' in style and ".attnviz-cell{background-color:var(--av-dark-bg)" in style
+
+
+def test_inline_colours_and_escaped_headers() -> None:
+    data = read_data(str(CAPTUM), str(CAPTUM), options=parse_read_options({}))
+    viz = visualize(data, parse_options({"view": "matrix"}))
+    html = render_html(viz, inline_colours=True)
+    assert "<style>" not in html
+    table = parse_table(html)
+    first = table.rows[0][1][1][0]
+    assert first["style"] == f"background-color: {viz.rows[0].backgrounds[1]}; color: {viz.rows[0].foregrounds[1]}"
+    nasty = visualize(
+        read_data(str(CAPTUM), str(CAPTUM), options=parse_read_options({})).__class__.checked(
+            ["<script>", "a&b"], {"<b>row</b>": [0.1, 0.2]}
+        ),
+        parse_options({"view": "matrix"}),
+    )
+    html = render_html(nasty)
+    assert "<script>" not in html and "<b>" not in html
+    assert parse_table(html).columns == ["<script>", "a&b"]
+    assert parse_table(html).rows[0][0] == "<b>row</b>"
+
+
+# --- text ---------------------------------------------------------------------------------
+
+
+def grid_blocks(lines: list[str]) -> list[list[str]]:
+    blocks: list[list[str]] = [[]]
+    for line in lines:
+        if line:
+            blocks[-1].append(line)
+        else:
+            blocks.append([])
+    return blocks
+
+
+@pytest.mark.parametrize("path", [INSEQ, CAPTUM], ids=["inseq", "captum"])
+def test_the_same_figure_as_an_aligned_text_grid(path: Path) -> None:
+    viz = load(path)
+    lines = render_text_lines(viz)
+    headers, labels = column_headers(viz), row_headers(viz)
+    seen_columns: list[str] = []
+    cells: dict[str, list[str]] = {label: [] for label in labels}
+    for block in grid_blocks(lines):
+        header, *rows = block
+        assert len(rows) == len(labels)
+        # every cell's right edge is its header's right edge: columns aligned
+        ends = [match.end() for match in re.finditer(r"\S+", header)]
+        for line, label in zip(rows, labels, strict=True):
+            assert line.startswith(label)
+            rest = line[len(label) :]
+            found = [(match.end() + len(label), match.group()) for match in re.finditer(r"\S+", rest)]
+            assert [end for end, _ in found] == ends
+            cells[label] += [text for _, text in found]
+        seen_columns += header.split()
+        assert max(map(len, block)) <= 100
+    assert seen_columns == headers
+    for row, label in zip(viz.rows, labels, strict=True):
+        assert cells[label] == format_scores(row.scores)  # "—" for missing
+    assert sum(text == "\u2014" for row in cells.values() for text in row) == sum(
+        int(r.missing.sum()) for r in viz.rows
+    )
+
+
+def test_sphinx_text_builder_and_cli_write_the_grid(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source = make_project(tmp_path, {"gpt2_saliency.json": INSEQ}, INSEQ_PAGE)
+    text = (build(source, "text") / "index.txt").read_text(encoding="utf-8")
+    viz = load(INSEQ, legend="true")
+    for line in render_text_lines(viz):
+        assert line in text
+    assert cli_main(["--data", str(INSEQ), "--view", "matrix", "--format", "text"]) == 0
+    assert capsys.readouterr().out == "\n".join(render_text_lines(load(INSEQ))) + "\n"
+
+
+# --- LaTeX and PDF -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def latex_tools() -> None:
+    missing = [tool for tool in ("latexmk", "pdftotext", "pdfinfo", "make") if shutil.which(tool) is None]
+    if missing:
+        message = f"missing {', '.join(missing)}: install Debian's latexmk, texlive-* and poppler-utils"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+def build_pdf(source: Path) -> Path:
+    out = build(source, "latex")
+    run = subprocess.run(["make", "-C", str(out), "all-pdf"], capture_output=True, text=True)
+    assert run.returncode == 0, run.stdout[-3000:]
+    [pdf] = out.glob("*.pdf")
+    return pdf
+
+
+def pdf_text(pdf: Path) -> str:
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    return unicodedata.normalize("NFKC", text)
+
+
+def pdf_pages(pdf: Path) -> int:
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    return int(re.search(r"^Pages:\s+(\d+)", info, re.MULTILINE).group(1))
+
+
+def test_latex_is_tabulars_of_cellcolor_cells_with_rotated_headers() -> None:
+    viz = load(INSEQ)
+    source = latex_fragment(viz).source
+    assert "\\begin{tabular}" in source and "longtable" not in source
+    assert source.count("\\rotatebox{90}") == len(viz.tokens)  # narrow enough for one block
+    colour = viz.rows[0].backgrounds[0].lstrip("#").upper()
+    assert f"\\cellcolor[HTML]{{{colour}}}" in source
+    cells = sum(int((~row.missing).sum()) for row in viz.rows)
+    assert source.count("\\cellcolor") == cells
+
+
+def test_sphinx_pdf_of_inseq_and_captum_matrices(tmp_path: Path, latex_tools: None) -> None:
+    body = INSEQ_PAGE + ".. attention-viz:: captum_llm.json\n   :view: matrix\n\n"
+    source = make_project(tmp_path, {"gpt2_saliency.json": INSEQ, "captum_llm.json": CAPTUM}, body)
+    text = pdf_text(build_pdf(source))
+    squeezed = "".join(text.split())
+    for path in (INSEQ, CAPTUM):
+        viz = load(path)
+        for header in column_headers(viz):
+            assert unicodedata.normalize("NFKC", header) in text, header
+        for label in row_headers(viz):
+            assert "".join(unicodedata.normalize("NFKC", label).split()) in squeezed, label
+        rng = np.random.default_rng(0)
+        for row in viz.rows:
+            scores = [score for score in format_scores(row.scores) if score != "\u2014"]
+            for score in rng.choice(scores, size=min(4, len(scores)), replace=False):
+                assert score.replace("-", "") in squeezed, score  # pdftotext reads a minus sign its own way
+    assert "Fig. 1: GPT-2 saliency, every step" in text
+
+
+def test_a_120_by_120_matrix_builds_and_spans_pages(tmp_path: Path, latex_tools: None) -> None:
+    size = 120
+    rng = np.random.default_rng(14)
+    tokens = [f"t{index}" for index in range(size)]
+    scores = {f"q{row}": [round(float(value), 4) for value in rng.random(size)] for row in range(size)}
+    figure = json.dumps({"tokens": tokens, "scores": scores})
+    body = ".. attention-viz:: attention.json\n   :view: matrix\n   :legend:\n\n"
+    source = make_project(tmp_path, {"attention.json": figure}, body)
+    html = (build(source, "html") / "index.html").read_text(encoding="utf-8")
+    table = parse_table(html)
+    assert table.columns == tokens
+    assert [len(cells) for _, cells in table.rows] == [size] * size
+    pdf = build_pdf(source)
+    assert pdf_pages(pdf) > 1
+    # the table itself runs over several pages (not just the title and contents pages)
+    pages_with_rows = [
+        page
+        for page in range(1, pdf_pages(pdf) + 1)
+        if re.search(
+            r"^q\d+$",
+            subprocess.run(
+                ["pdftotext", "-f", str(page), "-l", str(page), str(pdf), "-"], capture_output=True, text=True
+            ).stdout,
+            re.MULTILINE,
+        )
+    ]
+    assert len(pages_with_rows) > 1
+    text = pdf_text(pdf)
+    squeezed = "".join(text.split())
+    for token in tokens:
+        assert token in squeezed
+    for row in ("q0", "q59", "q119"):
+        assert row in squeezed
+
+
+def test_an_image_of_the_matrix_view_is_refused_not_drawn_as_tokens(tmp_path: Path) -> None:
+    viz = AttentionViz(["a", "b"], {"x": [0.1, 0.2], "y": [0.3, 0.4]}, view="matrix")
+    with pytest.raises(ValueError, match="no image of the matrix view yet"):
+        viz.save(tmp_path / "m.svg")
+    assert not (tmp_path / "m.svg").exists()
