@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import numpy as np
 
@@ -306,20 +306,14 @@ def parse_json(text: str, source: str, limit: TokenLimit | None = None) -> Token
     (``"tokens"`` optional there); other keys are ignored. A score ``null`` is a missing
     cell."""
     numbers = _JsonNumbers(source)
-    try:
-        document = json.loads(
-            text,
-            parse_int=numbers.integer,
-            parse_float=numbers.real,
-            parse_constant=numbers.constant,
-            object_pairs_hook=numbers.unique_keys,
-        )
-    except json.JSONDecodeError as error:
-        raise DataError(f"not valid JSON: {error.msg}", source, error.lineno) from None
-    except RecursionError:
-        raise DataError(
-            "nested too deeply (arrays or objects inside each other beyond Python's limit)", source
-        ) from None
+    document = json_document(
+        text,
+        source,
+        parse_int=numbers.integer,
+        parse_float=numbers.real,
+        parse_constant=numbers.constant,
+        object_pairs_hook=numbers.unique_keys,
+    )
     with_offsets = isinstance(document, dict) and "offsets" in document
     needed = ("text", "offsets", "scores") if with_offsets else ("tokens", "scores")
     if not isinstance(document, dict) or any(key not in document for key in needed):
@@ -349,6 +343,19 @@ def parse_json(text: str, source: str, limit: TokenLimit | None = None) -> Token
     if limit is not None:
         limit.check(len(tokens), source)
     return TokenScores.checked(tokens, scores, source, missing=True)
+
+
+def json_document(text: str, source: str | None, **hooks: Any) -> Any:
+    """``json.loads(text, **hooks)``; a DataError naming ``source`` (and the line) for text
+    that is not valid JSON or is nested beyond Python's limit."""
+    try:
+        return json.loads(text, **hooks)
+    except json.JSONDecodeError as error:
+        raise DataError(f"not valid JSON: {error.msg}", source, error.lineno) from None
+    except RecursionError:
+        raise DataError(
+            "nested too deeply (arrays or objects inside each other beyond Python's limit)", source
+        ) from None
 
 
 def no_repeated_keys(source: str | None) -> Callable[[list[tuple[str, object]]], dict[str, object]]:

@@ -13,7 +13,6 @@ also has a ``looks_like_*`` check of a few keys or attributes, for detection by 
 from __future__ import annotations
 
 import contextlib
-import json
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
@@ -24,7 +23,7 @@ import numpy as np
 from ..arrays import as_float_array
 from ..data import TokenScores, decode_text, read_bytes
 from ..errors import DataError
-from ..formats import no_repeated_keys
+from ..formats import json_document, no_repeated_keys
 
 #: The tokens and the rows of scores, by name (``None``: the one row of a tool that names none).
 ToolScores = tuple[list[str], dict[str | None, np.ndarray]]
@@ -228,14 +227,7 @@ def rows_sharing_tokens(
 def load_json(text: str, source: str | None = None) -> Any:
     """A tool's JSON document; ``NaN`` read as NaN. A located DataError for invalid JSON,
     or a key given twice in one object (Python's reader would keep the last value)."""
-    try:
-        return json.loads(text, parse_constant=float, object_pairs_hook=no_repeated_keys(source))
-    except json.JSONDecodeError as error:
-        raise DataError(f"not valid JSON: {error.msg}", source, error.lineno) from None
-    except RecursionError:
-        raise DataError(
-            "nested too deeply (arrays or objects inside each other beyond Python's limit)", source
-        ) from None
+    return json_document(text, source, parse_constant=float, object_pairs_hook=no_repeated_keys(source))
 
 
 def read_tool_file(path: str | Path, source: str | None = None) -> ToolScores:

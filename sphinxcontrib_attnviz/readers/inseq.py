@@ -34,6 +34,7 @@ import numpy as np
 
 from ..data import decode_text
 from ..errors import DataError, OptionError
+from ..formats import json_document, no_repeated_keys
 from . import ToolScores, float_array
 
 WHAT = "inseq JSON"
@@ -258,25 +259,9 @@ def _json(raw: bytes, source: str) -> Any:
     except DataError as error:
         raise DataError(f"{WHAT}: {error.message}", source, error.line) from None
     try:
-        return json.loads(text, object_pairs_hook=_no_repeated_keys)
-    except json.JSONDecodeError as error:
-        raise DataError(f"{WHAT}: not valid JSON: {error.msg}", source, error.lineno) from None
-    except _RepeatedKeyError as error:
-        raise DataError(f"{WHAT}: the key {error.args[0]!r} is given twice in one object", source) from None
-    except RecursionError:
-        raise DataError(f"{WHAT}: nested too deeply", source) from None
-
-
-class _RepeatedKeyError(Exception):
-    pass
-
-
-def _no_repeated_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result = dict(pairs)
-    if len(result) != len(pairs):
-        seen: set[str] = set()
-        raise _RepeatedKeyError(next(key for key, _ in pairs if key in seen or seen.add(key)))
-    return result
+        return json_document(text, source, object_pairs_hook=no_repeated_keys(source))
+    except DataError as error:
+        raise DataError(f"{WHAT}: {error.message}", source, error.line) from None
 
 
 def _unwrap(value: Any, what: str, source: str) -> tuple[str | None, dict[str, Any]]:

@@ -101,26 +101,8 @@ def iter_html(
 
         yield from iter_matrix_html(viz, classes, name, inline_colours, ids)
         return
-    figure_class = palette_class(viz.cmap, viz.dark_cmap)
-    class_attribute = escape_text(" ".join([ROOT_CLASS, figure_class, f"attnviz-{viz.layout}", *viz.classes, *classes]))
     display = viz.display
-    notes = [
-        scheme_note(display),
-        viz.aggregation and describe_aggregation(viz.aggregation),
-        viz.normalization and viz.normalization.describe(),
-    ]
-    notes = [note for note in notes if note]
-    title = f' title="{escape_text("; ".join(notes))}"' if notes else ""
-    if len(ids) > 1:
-        yield "".join(f'<span id="{escape_text(extra)}"></span>' for extra in ids[1:])
-    label = escape_text(name or DEFAULT_NAME)
-    root_id = f' id="{escape_text(ids[0])}"' if ids else ""
-    yield f'<div class="{class_attribute}" role="figure" aria-label="{label}"{title}{root_id}>'
-    if not inline_colours:
-        used = sum(row.used_entries for row in viz.rows)
-        entries = np.flatnonzero(used).tolist()
-        bars = (gradient(viz.legend.stops), gradient(viz.legend.dark_stops)) if viz.legend else None
-        yield style_element(figure_class, viz.rows[0].palette, viz.dark_palette, entries, bars)
+    yield from figure_opening(viz, [f"attnviz-{viz.layout}", *viz.classes, *classes], name, inline_colours, ids)
     yield '<div class="attnviz-rows" tabindex="0">'
     layout = Layout.of(display, chunked=viz.layout == "flow" and len(display) > CHUNKED_ROW)
     for row in viz.rows:
@@ -140,6 +122,45 @@ def iter_html(
     if viz.legend:
         yield _legend_div(viz.legend, inline_colours)
     yield "</div>"
+
+
+def figure_opening(
+    viz: Visualization,
+    classes: Sequence[str],
+    name: str | None,
+    inline_colours: bool,
+    ids: Sequence[str],
+    extra_rules: str = "",
+) -> Iterator[str]:
+    """What every view's fragment starts with: empty spans for the link targets after the
+    first, the root ``div`` (its classes: the package's, the palette's, then ``classes``;
+    named ``name``; its title the notes on what was done to the scores), and, unless
+    ``inline_colours``, the figure's ``<style>`` (the palette entries its rows use, the
+    legend's gradients, then ``extra_rules``)."""
+    figure_class = palette_class(viz.cmap, viz.dark_cmap)
+    class_attribute = escape_text(" ".join([ROOT_CLASS, figure_class, *classes]))
+    notes = [
+        scheme_note(viz.display),
+        viz.aggregation and describe_aggregation(viz.aggregation),
+        viz.normalization and viz.normalization.describe(),
+    ]
+    notes = [note for note in notes if note]
+    title = f' title="{escape_text("; ".join(notes))}"' if notes else ""
+    if len(ids) > 1:
+        yield "".join(f'<span id="{escape_text(extra)}"></span>' for extra in ids[1:])
+    root_id = f' id="{escape_text(ids[0])}"' if ids else ""
+    yield f'<div class="{class_attribute}" role="figure" aria-label="{figure_name(name)}"{title}{root_id}>'
+    if not inline_colours:
+        used = sum(row.used_entries for row in viz.rows)
+        entries = np.flatnonzero(used).tolist()
+        bars = (gradient(viz.legend.stops), gradient(viz.legend.dark_stops)) if viz.legend else None
+        style = style_element(figure_class, viz.rows[0].palette, viz.dark_palette, entries, bars)
+        yield style.removesuffix("</style>") + extra_rules + "</style>" if extra_rules else style
+
+
+def figure_name(name: str | None) -> str:
+    """The figure's accessible name, escaped: its caption's text, or "Token scores"."""
+    return escape_text(name or DEFAULT_NAME)
 
 
 #: For a chunk's height estimate: characters on a line of a typical page (about 40em of

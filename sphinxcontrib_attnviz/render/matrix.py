@@ -31,18 +31,18 @@ from collections.abc import Iterable, Iterator, Sequence
 
 import numpy as np
 
-from ..visualization import ColouredRow, Visualization, scheme_note
-from . import describe_aggregation, format_scores
-from .css import DARK_PAGES, ENTRY_PREFIX, FOLLOWING_PAGES, gradient, palette_class, style_element
+from ..visualization import ColouredRow, Visualization
+from . import format_scores
+from .css import DARK_PAGES, ENTRY_PREFIX, FOLLOWING_PAGES
 from .html import (
     CLIPPED_CLASS,
     CLIPPED_NOTE,
-    DEFAULT_NAME,
     MISSING_CLASS,
     MISSING_TITLE,
-    ROOT_CLASS,
     _legend_div,
     escape_text,
+    figure_name,
+    figure_opening,
 )
 from .latex import LatexFragment, LatexWriter, _colour
 from .latex import _legend as latex_legend
@@ -112,26 +112,8 @@ def iter_matrix_html(
 ) -> Iterator[str]:
     """The matrix fragment in pieces (a row of the table each); the arguments as
     :func:`.html.render_html`'s."""
-    figure_class = palette_class(viz.cmap, viz.dark_cmap)
-    class_attribute = escape_text(" ".join([ROOT_CLASS, MATRIX_CLASS, figure_class, *viz.classes, *classes]))
-    notes = [
-        scheme_note(viz.display),
-        viz.aggregation and describe_aggregation(viz.aggregation),
-        viz.normalization and viz.normalization.describe(),
-    ]
-    notes = [note for note in notes if note]
-    title = f' title="{escape_text("; ".join(notes))}"' if notes else ""
-    if len(ids) > 1:
-        yield "".join(f'<span id="{escape_text(extra)}"></span>' for extra in ids[1:])
-    label = escape_text(name or DEFAULT_NAME)
-    root_id = f' id="{escape_text(ids[0])}"' if ids else ""
-    yield f'<div class="{class_attribute}" role="figure" aria-label="{label}"{title}{root_id}>'
-    if not inline_colours:
-        used = sum(row.used_entries for row in viz.rows)
-        entries = np.flatnonzero(used).tolist()
-        bars = (gradient(viz.legend.stops), gradient(viz.legend.dark_stops)) if viz.legend else None
-        style = style_element(figure_class, viz.rows[0].palette, viz.dark_palette, entries, bars)
-        yield style.removesuffix("</style>") + MATRIX_RULES + "</style>"
+    yield from figure_opening(viz, [MATRIX_CLASS, *viz.classes, *classes], name, inline_colours, ids, MATRIX_RULES)
+    label = figure_name(name)
     scroll_style = ' style="position: relative; overflow-x: auto"' if inline_colours else ""
     yield (
         f'<div class="attnviz-matrix-scroll" tabindex="0" role="region" aria-label="{label}"{scroll_style}>'
