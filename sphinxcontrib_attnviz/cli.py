@@ -10,7 +10,8 @@ line on standard error and exit status 2.
 syntax: ``key: value`` option lines, a blank line, inline ``token score`` lines; Quarto's
 ``#| key: value`` cell options too), which is how the Quarto filter calls it;
 ``--stylesheet`` prints the CSS an HTML fragment needs. ``--format svg|png|pdf`` writes
-the token view as an image to ``-o FILE``, ``--width`` inches wide (:mod:`.render.image`).
+the figure (either view) as an image to ``-o FILE``, ``--width`` inches wide
+(:mod:`.render.image`).
 """
 
 from __future__ import annotations
@@ -354,8 +355,6 @@ def main(argv: Sequence[str] | None = None, stdin: BinaryIO | None = None, stdou
         else:
             viz = visualize(read_data(args, stdin), parse_options(option_strings(args)))
         if args.format in IMAGE_FORMATS:
-            if viz.view == "matrix":
-                raise OptionError(f"--format {args.format} draws the tokens view only: no image of --view matrix yet")
             write_image(viz, args)
         else:
             write(render(viz, args), args.output, stdout)

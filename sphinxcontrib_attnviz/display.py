@@ -413,6 +413,13 @@ def _token_bytes(token: str, scheme: str) -> bytes:
     return token.replace(_METASPACE, " ").encode("utf-8", "surrogatepass")
 
 
+def byte_label(token: str, scheme: str) -> str:
+    """A token's bytes as SentencePiece names its byte tokens, ``<0xEF><0xBF>``: the label of
+    a piece that shows nothing alone (the first bytes of a character split across tokens),
+    where a label must show something (the matrix view's column headers)."""
+    return "".join(f"<0x{byte:02X}>" for byte in _token_bytes(token, scheme))
+
+
 def display_offsets(
     text: str, offsets: Sequence[Sequence[int]], tokens: Sequence[str] | None = None, source: str | None = None
 ) -> TokenDisplay:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -30,3 +31,15 @@ def copy_project(rootdir: Path, tmp_path: Path) -> Callable[..., Path]:
         return Path(shutil.copytree(rootdir / f"test-{name}", tmp_path / folder))
 
     return copy
+
+
+@pytest.fixture
+def poppler() -> None:
+    """``pdfinfo`` and ``pdftotext`` (Debian: poppler-utils) on the path: skip without
+    them, except under ``CI=true``, where that is a failure."""
+    missing = [tool for tool in ("pdfinfo", "pdftotext") if shutil.which(tool) is None]
+    if missing:
+        message = f"missing {', '.join(missing)}: install Debian's poppler-utils"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)

@@ -8,9 +8,7 @@ they skip, except under ``CI=true``, where they fail.
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 import struct
 import subprocess
 import warnings
@@ -201,16 +199,6 @@ def test_png_has_the_width_and_dpi_given(tmp_path: Path) -> None:
     width, height = png_size(tmp_path / "fig.png")
     assert width == 400 and 50 < height < 400
     assert png_size(tmp_path / "big.PNG")[0] == 1300
-
-
-@pytest.fixture
-def poppler() -> None:
-    missing = [tool for tool in ("pdfinfo", "pdftotext") if shutil.which(tool) is None]
-    if missing:
-        message = f"missing {', '.join(missing)}: install Debian's poppler-utils"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
 
 
 def test_pdf_is_one_page_with_the_tokens_as_text(tmp_path: Path, poppler: None) -> None:

@@ -21,7 +21,6 @@ import numpy as np
 import pytest
 from sphinx.cmd.build import build_main
 
-from sphinxcontrib_attnviz import AttentionViz
 from sphinxcontrib_attnviz.cli import main as cli_main
 from sphinxcontrib_attnviz.options import OPTION_NAMES, parse_options
 from sphinxcontrib_attnviz.readers.files import parse_read_options, read_data
@@ -380,10 +379,3 @@ def test_a_120_by_120_matrix_builds_and_spans_pages(tmp_path: Path, latex_tools:
         assert token in squeezed
     for row in ("q0", "q59", "q119"):
         assert row in squeezed
-
-
-def test_an_image_of_the_matrix_view_is_refused_not_drawn_as_tokens(tmp_path: Path) -> None:
-    viz = AttentionViz(["a", "b"], {"x": [0.1, 0.2], "y": [0.3, 0.4]}, view="matrix")
-    with pytest.raises(ValueError, match="no image of the matrix view yet"):
-        viz.save(tmp_path / "m.svg")
-    assert not (tmp_path / "m.svg").exists()

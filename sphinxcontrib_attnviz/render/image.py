@@ -1,6 +1,6 @@
-"""Images: the token view drawn with matplotlib as an SVG, PNG or PDF file.
+"""Images: a figure drawn with matplotlib as an SVG, PNG or PDF file, in either view.
 
-The figure is ``width`` inches wide (its height is what the text needs). Each row, its
+The token view: the figure is ``width`` inches wide (its height is what the text needs). Each row, its
 label in a column on the left, holds the tokens as boxes of the figure's light colours
 (:attr:`~..visualization.ColouredRow.backgrounds`, text in its ``foregrounds``), wrapped
 to the width between words: the pieces of one word stand box against box and move to the
@@ -11,6 +11,10 @@ the token's text colour; a missing cell has no fill and a dashed outline. The le
 the figure has one, is a colour bar between the range's bounds, then the colormap's name
 and the legend's notes. Tokens show their display text (:mod:`..display`), stand-ins
 included, never as mathtext.
+
+The matrix view (:func:`_draw_matrix`): the table :mod:`.matrix` draws in HTML, column
+headers turned upright, a row label then a cell per score, the same colours; cut into
+blocks of columns that fit the width (as its LaTeX is), one under another.
 
 Fonts: DejaVu Sans, then the CJK fonts found on the machine (:data:`FONT_FAMILIES`) as
 fallbacks. A character none of them has is drawn as the font's missing-glyph box, with
@@ -33,8 +37,11 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from ..visualization import ColouredRow, Legend, Visualization
-from . import format_bound, legend_notes
+from . import format_bound, format_scores, legend_notes
+from .matrix import column_blocks, column_headers, row_headers
 
 #: The formats :func:`save_image` writes, by file suffix.
 IMAGE_FORMATS = ("svg", "png", "pdf")
@@ -61,6 +68,11 @@ PAD_Y = 2.0
 #: Space between two lines of boxes, and between two rows (points).
 LINE_GAP = 3.0
 ROW_GAP = 8.0
+#: Space between two blocks of a matrix's columns (points).
+BLOCK_GAP = 14.0
+#: A matrix of more cells than this is drawn in colours only, without its scores as text
+#: (each text costs matplotlib a few milliseconds; the HTML and text outputs give them all).
+MAX_ANNOTATED_CELLS = 1000
 #: The figure's margin (points).
 MARGIN = 6.0
 #: Space after a row's label (points).
@@ -252,17 +264,21 @@ def legend_text(legend: Legend) -> str:
 
 
 def _drawn_texts(viz: Visualization) -> Iterator[str]:
-    yield from (text.removesuffix("\n") for text in set(viz.display.texts))
-    yield from (gap for gap in viz.display.separators())
-    yield viz.display.tail
-    yield from (row.label for row in viz.rows if row.label is not None)
+    if viz.view == "matrix":
+        yield from column_headers(viz)
+        yield from row_headers(viz)
+    else:
+        yield from (text.removesuffix("\n") for text in set(viz.display.texts))
+        yield from (gap for gap in viz.display.separators())
+        yield viz.display.tail
+        yield from (row.label for row in viz.rows if row.label is not None)
     if viz.legend is not None:
         yield legend_text(viz.legend)
 
 
 def draw_figure(viz: Visualization, width: float = DEFAULT_WIDTH) -> Any:
-    """A matplotlib ``Figure`` of ``viz``'s token view, ``width`` inches wide (its height
-    fits the content). Warns (one ``UserWarning``) when a character has no glyph in any
+    """A matplotlib ``Figure`` of ``viz`` in its view (tokens or matrix), ``width`` inches
+    wide (its height fits the content). Warns (one ``UserWarning``) when a character has no glyph in any
     font of :func:`font_families`."""
     if not width > 0:
         raise ValueError(f"the width must be a positive number of inches, not {width!r}")
@@ -270,7 +286,7 @@ def draw_figure(viz: Visualization, width: float = DEFAULT_WIDTH) -> Any:
     if missing:
         warnings.warn(missing_message(missing), stacklevel=3)
     with quiet_glyphs():
-        return _draw(viz, width)
+        return _draw_matrix(viz, width) if viz.view == "matrix" else _draw(viz, width)
 
 
 @contextmanager
@@ -283,14 +299,112 @@ def quiet_glyphs() -> Iterator[None]:
         yield
 
 
-def _draw(viz: Visualization, width: float) -> Any:
-    from matplotlib.figure import Figure
-    from matplotlib.font_manager import FontProperties
-    from matplotlib.patches import Rectangle
-    from matplotlib.transforms import Affine2D
+class Canvas:
+    """A matplotlib ``Figure`` ``width`` points wide and ``height`` high, drawn on in points
+    measured from its top left (what the layouts compute), each artist with its ``gid``."""
 
-    prop = FontProperties(family=list(font_families()), size=FONT_SIZE)
-    measure = Measure(prop)
+    def __init__(self, width: float, height: float, measure: Measure) -> None:
+        from matplotlib.figure import Figure
+        from matplotlib.transforms import Affine2D
+
+        self.height = height
+        self.measure = measure
+        self.box_height = measure.ascent + measure.descent + 2 * PAD_Y
+        self.figure = Figure(figsize=(width / 72.0, height / 72.0), facecolor="white")
+        self.points = Affine2D().scale(1 / 72.0) + self.figure.dpi_scale_trans  # points from the bottom left
+
+    def text(self, x: float, top: float, content: str, colour: str, gid: str | None = None) -> None:
+        """``content`` from ``x``, its line's box (text and padding) starting ``top`` down."""
+        baseline = self.height - top - PAD_Y - self.measure.ascent
+        self.figure.text(
+            x,
+            baseline,
+            content,
+            transform=self.points,
+            fontproperties=self.measure.prop,
+            color=colour,
+            parse_math=False,
+            va="baseline",
+            ha="left",
+            gid=gid,
+        )
+
+    def upright_text(self, x: float, bottom: float, content: str, colour: str, gid: str | None = None) -> None:
+        """``content`` turned to read upwards from ``bottom`` points down, its line centred on ``x``."""
+        self.figure.text(
+            x,
+            self.height - bottom,
+            content,
+            transform=self.points,
+            fontproperties=self.measure.prop,
+            color=colour,
+            parse_math=False,
+            rotation=90,
+            rotation_mode="anchor",
+            va="center_baseline",
+            ha="left",
+            gid=gid,
+        )
+
+    def box(self, x: float, top: float, width: float, height: float | None = None, **style: Any) -> None:
+        """A rectangle ``width`` by ``height`` (a text line's box by default) whose top is ``top`` down."""
+        from matplotlib.patches import Rectangle
+
+        height = self.box_height if height is None else height
+        self.figure.add_artist(
+            Rectangle((x, self.height - top - height), width, height, transform=self.points, **style)
+        )
+
+    def underline(self, x: float, top: float, width: float, colour: str, gid: str | None = None) -> None:
+        """A line under the text of the box at ``x``, ``top``: the mark of a clipped score."""
+        from matplotlib.lines import Line2D
+
+        y = self.height - top - PAD_Y - self.measure.ascent - 1.5
+        self.figure.add_artist(Line2D([x, x + width], [y, y], transform=self.points, color=colour, lw=0.75, gid=gid))
+
+    def cells(self, boxes: list[tuple[float, float, float, float]], colours: list[str], gid: str) -> None:
+        """Rectangles ``(x, top, width, height)`` filled with ``colours``, as one
+        collection (one artist, drawn fast, however many cells)."""
+        from matplotlib.collections import PolyCollection
+
+        polygons = [
+            [
+                (x, self.height - top - height),
+                (x + width, self.height - top - height),
+                (x + width, self.height - top),
+                (x, self.height - top),
+            ]
+            for x, top, width, height in boxes
+        ]
+        self.figure.add_artist(
+            PolyCollection(
+                polygons, facecolors=colours, edgecolors="none", linewidths=0, transform=self.points, gid=gid
+            )
+        )
+
+    def missing_cell(self, x: float, top: float, width: float, height: float | None = None, **style: Any) -> None:
+        """A missing cell's box: no fill, a dashed outline."""
+        self.box(x, top, width, height, fill=False, edgecolor=TEXT_COLOUR, linestyle=(0, (3, 2)), lw=0.75, **style)
+
+
+def text_measure() -> Measure:
+    from matplotlib.font_manager import FontProperties
+
+    return Measure(FontProperties(family=list(font_families()), size=FONT_SIZE))
+
+
+def legend_height(legend: Legend | None, measure: Measure, width: float) -> tuple[float, list[str]]:
+    """The space the legend takes under the figure (a gap, the bar's line and the lines of
+    its text wrapped to ``width`` points), and those lines."""
+    if legend is None:
+        return 0.0, []
+    lines = _wrap_words(legend_text(legend), measure, width)
+    box_height = measure.ascent + measure.descent + 2 * PAD_Y
+    return ROW_GAP + box_height + len(lines) * (box_height + LINE_GAP), lines
+
+
+def _draw(viz: Visualization, width: float) -> Any:
+    measure = text_measure()
     total = width * 72.0
     labels = [row.label for row in viz.rows if row.label is not None]
     label_width = max(map(measure, labels), default=0.0)
@@ -299,124 +413,155 @@ def _draw(viz: Visualization, width: float) -> Any:
     box_height = measure.ascent + measure.descent + 2 * PAD_Y
     line_step = box_height + LINE_GAP
     row_height = len(lines) * line_step - LINE_GAP
-    legend_lines = _wrap_words(legend_text(viz.legend), measure, total - 2 * MARGIN) if viz.legend else []
-    legend_height = (ROW_GAP + box_height + len(legend_lines) * line_step) if viz.legend else 0.0
-    height = 2 * MARGIN + len(viz.rows) * (row_height + ROW_GAP) - ROW_GAP + legend_height
+    legend_space, legend_lines = legend_height(viz.legend, measure, total - 2 * MARGIN)
+    height = 2 * MARGIN + len(viz.rows) * (row_height + ROW_GAP) - ROW_GAP + legend_space
 
-    figure = Figure(figsize=(width, height / 72.0), facecolor="white")
-    points = Affine2D().scale(1 / 72.0) + figure.dpi_scale_trans  # points from the bottom left
-
-    def text(x: float, top: float, content: str, colour: str, gid: str | None = None) -> None:
-        """``content`` with its line's top ``top`` points from the figure's top."""
-        baseline = height - top - PAD_Y - measure.ascent
-        figure.text(
-            x,
-            baseline,
-            content,
-            transform=points,
-            fontproperties=prop,
-            color=colour,
-            parse_math=False,
-            va="baseline",
-            ha="left",
-            gid=gid,
-        )
-
-    def box(x: float, top: float, item_width: float, item_height: float = box_height, **style: Any) -> None:
-        """A rectangle whose top is ``top`` points from the figure's top."""
-        figure.add_artist(
-            Rectangle((x, height - top - item_height), item_width, item_height, transform=points, **style)
-        )
-
-    top = MARGIN
+    canvas = Canvas(total, height, measure)
     for row_number, row in enumerate(viz.rows):
+        top = MARGIN + row_number * (row_height + ROW_GAP)
         if row.label is not None:
-            text(MARGIN, top, row.label, TEXT_COLOUR, f"attnviz-label-{row_number}")
-        _draw_row(row, row_number, lines, MARGIN + indent, top, line_step, text, box, figure, points, measure, height)
-        top += row_height + ROW_GAP
+            canvas.text(MARGIN, top, row.label, TEXT_COLOUR, f"attnviz-label-{row_number}")
+        _draw_row(canvas, row, row_number, lines, MARGIN + indent, top)
     if viz.legend is not None:
-        _draw_legend(viz.legend, top, measure, text, box, line_step, legend_lines, box_height)
-    return figure
+        draw_legend(canvas, viz.legend, MARGIN + len(viz.rows) * (row_height + ROW_GAP) - ROW_GAP, legend_lines)
+    return canvas.figure
 
 
-def _draw_row(
-    row: ColouredRow,
-    number: int,
-    lines: list[list[Item]],
-    left: float,
-    top: float,
-    line_step: float,
-    text: Any,
-    box: Any,
-    figure: Any,
-    points: Any,
-    measure: Measure,
-    height: float,
-) -> None:
-    from matplotlib.lines import Line2D
-
+def _draw_row(canvas: Canvas, row: ColouredRow, number: int, lines: list[list[Item]], left: float, top: float) -> None:
     backgrounds, foregrounds = row.backgrounds, row.foregrounds
     missing, clipped = row.missing.tolist(), row.clipped.tolist()
+    line_step = canvas.box_height + LINE_GAP
     for line_number, line in enumerate(lines):
         line_top = top + line_number * line_step
         for item in line:
             x = left + item.x
             token = item.token
             if token is None:
-                text(x, line_top, item.text, TEXT_COLOUR)
+                canvas.text(x, line_top, item.text, TEXT_COLOUR)
                 continue
             gid = f"attnviz-box-{number}-{token}"
             if missing[token]:
-                box(x, line_top, item.width, fill=False, edgecolor=TEXT_COLOUR, linestyle=(0, (3, 2)), lw=0.75, gid=gid)
+                canvas.missing_cell(x, line_top, item.width, gid=gid)
                 colour = TEXT_COLOUR
             else:
-                box(x, line_top, item.width, facecolor=backgrounds[token], edgecolor="none", lw=0, gid=gid)
+                canvas.box(x, line_top, item.width, facecolor=backgrounds[token], edgecolor="none", lw=0, gid=gid)
                 colour = foregrounds[token]
-            text(x + PAD_X, line_top, item.text, colour, f"attnviz-text-{number}-{token}")
+            canvas.text(x + PAD_X, line_top, item.text, colour, f"attnviz-text-{number}-{token}")
             if clipped[token] and not missing[token]:
-                underline = height - line_top - PAD_Y - measure.ascent - 1.5
-                figure.add_artist(
-                    Line2D(
-                        [x + PAD_X, x + item.width - PAD_X],
-                        [underline, underline],
-                        transform=points,
-                        color=colour,
-                        lw=0.75,
-                        gid=f"attnviz-clipped-{number}-{token}",
-                    )
+                canvas.underline(
+                    x + PAD_X, line_top, item.width - 2 * PAD_X, colour, f"attnviz-clipped-{number}-{token}"
                 )
 
 
-def _draw_legend(
-    legend: Legend,
-    top: float,
-    measure: Measure,
-    text: Any,
-    box: Any,
-    line_step: float,
-    lines: list[str],
-    box_height: float,
-) -> None:
+def draw_legend(canvas: Canvas, legend: Legend, top: float, lines: list[str]) -> None:
+    """The legend from ``top`` down: the range's bounds either side of a colour bar, then
+    ``lines`` (:func:`legend_height`)."""
     from matplotlib.colors import LinearSegmentedColormap
 
+    top += ROW_GAP
+    measure = canvas.measure
+    line_step = canvas.box_height + LINE_GAP
     scale = legend.scale
     low, high = format_bound(scale.vmin), format_bound(scale.vmax)
     x = MARGIN
-    text(x, top, low, TEXT_COLOUR, "attnviz-legend-low")
+    canvas.text(x, top, low, TEXT_COLOUR, "attnviz-legend-low")
     x += measure(low) + 4
     gradient = LinearSegmentedColormap.from_list("attnviz-legend", list(legend.stops))
-    bar_top = top + (box_height - BAR_HEIGHT) / 2
+    bar_top = top + (canvas.box_height - BAR_HEIGHT) / 2
     step = BAR_WIDTH / BAR_SLICES
     for index in range(BAR_SLICES):
         colour = gradient((index + 0.5) / BAR_SLICES)
         # each slice overlaps the next a little, so no seam shows between them
         width = step * (1.5 if index < BAR_SLICES - 1 else 1.0)
-        box(x + index * step, bar_top, width, BAR_HEIGHT, facecolor=colour, lw=0, gid=f"attnviz-legend-bar-{index}")
-    box(x, bar_top, BAR_WIDTH, BAR_HEIGHT, fill=False, edgecolor="#666666", lw=0.5)
+        canvas.box(
+            x + index * step, bar_top, width, BAR_HEIGHT, facecolor=colour, lw=0, gid=f"attnviz-legend-bar-{index}"
+        )
+    canvas.box(x, bar_top, BAR_WIDTH, BAR_HEIGHT, fill=False, edgecolor="#666666", lw=0.5)
     x += BAR_WIDTH + 4
-    text(x, top, high, TEXT_COLOUR, "attnviz-legend-high")
+    canvas.text(x, top, high, TEXT_COLOUR, "attnviz-legend-high")
     for number, line in enumerate(lines):
-        text(MARGIN, top + (number + 1) * line_step, line, TEXT_COLOUR, f"attnviz-legend-name-{number}")
+        canvas.text(MARGIN, top + (number + 1) * line_step, line, TEXT_COLOUR, f"attnviz-legend-name-{number}")
+
+
+# --- the matrix view ------------------------------------------------------------------
+
+
+def _draw_matrix(viz: Visualization, width: float) -> Any:
+    """The matrix view as :mod:`.matrix` draws it in HTML: column headers turned upright
+    over their columns, a row label then a cell per score (its colour and, when the
+    matrix has at most :data:`MAX_ANNOTATED_CELLS` cells, the score in the text colour,
+    right-aligned and underlined when clipped; a missing cell blank with a dashed
+    outline), cut into blocks of columns that fit ``width`` inches, one under another
+    with the headers repeated; then the legend."""
+    measure = text_measure()
+    total = width * 72.0
+    headers, labels = column_headers(viz), row_headers(viz)
+    annotated = len(viz.rows) * len(headers) <= MAX_ANNOTATED_CELLS
+    scores = [format_scores(row.scores) for row in viz.rows] if annotated else []
+    box_height = measure.ascent + measure.descent + 2 * PAD_Y
+    widths = [max([box_height, *(measure(row[index]) + 2 * PAD_X for row in scores)]) for index in range(len(headers))]
+    header_height = max(map(measure, headers), default=0.0) + 2 * PAD_Y
+    indent = max(map(measure, labels)) + LABEL_GAP
+    blocks = column_blocks(widths, max(total - 2 * MARGIN - indent, 1.0))
+    block_height = header_height + len(viz.rows) * box_height
+    legend_space, legend_lines = legend_height(viz.legend, measure, total - 2 * MARGIN)
+    height = 2 * MARGIN + len(blocks) * (block_height + BLOCK_GAP) - BLOCK_GAP + legend_space
+
+    canvas = Canvas(total, height, measure)
+    for block_number, block in enumerate(blocks):
+        top = MARGIN + block_number * (block_height + BLOCK_GAP)
+        lefts = dict(
+            zip(block, np.cumsum([MARGIN + indent, *(widths[index] for index in block)]).tolist(), strict=False)
+        )
+        for index in block:
+            middle = lefts[index] + widths[index] / 2
+            gid = f"attnviz-col-{index}"
+            canvas.upright_text(middle, top + header_height - PAD_Y, headers[index], TEXT_COLOUR, gid)
+        cells: list[tuple[float, float, float, float]] = []
+        colours: list[str] = []
+        for row_number, (row, label) in enumerate(zip(viz.rows, labels, strict=True)):
+            row_top = top + header_height + row_number * box_height
+            canvas.text(MARGIN, row_top, label, TEXT_COLOUR, f"attnviz-row-{block_number}-{row_number}")
+            missing = row.missing.tolist()
+            for index in block:
+                if missing[index]:
+                    gid = f"attnviz-missing-{row_number}-{index}"
+                    canvas.missing_cell(lefts[index] + 0.5, row_top + 0.5, widths[index] - 1, box_height - 1, gid=gid)
+                else:
+                    cells.append((lefts[index], row_top, widths[index], box_height))
+                    colours.append(row.backgrounds[index])
+        canvas.cells(cells, colours, f"attnviz-cells-{block_number}")
+        if annotated:
+            for row_number, row in enumerate(viz.rows):
+                _draw_scores(canvas, row, row_number, scores[row_number], block, lefts, widths, top + header_height)
+    if viz.legend is not None:
+        draw_legend(canvas, viz.legend, MARGIN + len(blocks) * (block_height + BLOCK_GAP) - BLOCK_GAP, legend_lines)
+    return canvas.figure
+
+
+def _draw_scores(
+    canvas: Canvas,
+    row: ColouredRow,
+    number: int,
+    scores: list[str],
+    block: range,
+    lefts: dict[int, float],
+    widths: list[float],
+    table_top: float,
+) -> None:
+    """Row ``number``'s scores in its cells of ``block``, right-aligned in their text
+    colour, a clipped one underlined."""
+    top = table_top + number * canvas.box_height
+    foregrounds = row.foregrounds
+    missing, clipped = row.missing.tolist(), row.clipped.tolist()
+    for index in block:
+        if missing[index]:
+            continue
+        score_width = canvas.measure(scores[index])
+        x = lefts[index] + widths[index] - PAD_X - score_width
+        canvas.text(x, top, scores[index], foregrounds[index], f"attnviz-score-{number}-{index}")
+        if clipped[index]:
+            canvas.underline(x, top, score_width, foregrounds[index], f"attnviz-clipped-{number}-{index}")
 
 
 def image_format(path: str | os.PathLike[str]) -> str:
@@ -434,14 +579,11 @@ def save_image(
     width: float = DEFAULT_WIDTH,
     dpi: float = DEFAULT_DPI,
 ) -> None:
-    """Write ``viz``'s token view as ``image_format`` (svg, png or pdf) to ``file`` (a path
+    """Write ``viz`` (either view) as ``image_format`` (svg, png or pdf) to ``file`` (a path
     or a binary file), ``width`` inches wide; ``dpi``: a PNG's pixels per inch (its size is
     ``round(width * dpi)`` pixels wide). The same figure always gives the same bytes.
-    Raises ValueError for the matrix view, which has no image yet."""
+    Raises ValueError for an unknown format or a width that is not positive."""
     import matplotlib
-
-    if viz.view != "tokens":
-        raise ValueError(f"an image draws the tokens view only: no image of the {viz.view} view yet")
 
     if image_format not in IMAGE_FORMATS:
         raise ValueError(f"image format must be one of {', '.join(IMAGE_FORMATS)}, not {image_format!r}")

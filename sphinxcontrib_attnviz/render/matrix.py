@@ -31,6 +31,7 @@ from collections.abc import Iterable, Iterator, Sequence
 
 import numpy as np
 
+from ..display import byte_label
 from ..visualization import ColouredRow, Visualization
 from . import format_scores
 from .css import DARK_PAGES, ENTRY_PREFIX, FOLLOWING_PAGES
@@ -76,8 +77,14 @@ _HIDDEN_INLINE = (
 
 
 def column_headers(viz: Visualization) -> list[str]:
-    """Each token's display text on one line (a newline token shows its ``↵``)."""
-    return [text.removesuffix("\n") for text in viz.display.texts]
+    """Each token's display text on one line (a newline token shows its ``↵``); a piece
+    that shows nothing alone (the first bytes of a split character) shows its bytes,
+    ``<0xEF>`` (:func:`..display.byte_label`)."""
+    display = viz.display
+    return [
+        byte_label(token, display.scheme) if index in display.notes and not text else text.removesuffix("\n")
+        for index, (token, text) in enumerate(zip(viz.tokens, display.texts, strict=True))
+    ]
 
 
 def row_headers(viz: Visualization) -> list[str]:
@@ -191,11 +198,12 @@ def latex_columns(viz: Visualization) -> list[range]:
     scores = [format_scores(row.scores) for row in viz.rows]
     widths = [max(len(row[index]) for row in scores) for index in range(len(viz.display))]
     available = LATEX_WIDTH_PT - label_chars * _LATEX_CHAR_PT - _LATEX_COLUMN_GAP_PT
-    return _blocks([width * _LATEX_CHAR_PT + _LATEX_COLUMN_GAP_PT for width in widths], max(available, 60.0))
+    return column_blocks([width * _LATEX_CHAR_PT + _LATEX_COLUMN_GAP_PT for width in widths], max(available, 60.0))
 
 
-def _blocks(widths: Sequence[float], available: float) -> list[range]:
-    """Consecutive ranges of ``widths`` each summing to at most ``available`` (at least one each)."""
+def column_blocks(widths: Sequence[float], available: float) -> list[range]:
+    """Consecutive ranges of ``widths`` each summing to at most ``available`` (at least one
+    each): the blocks of columns a wide matrix is cut into (LaTeX, text, images)."""
     blocks = []
     start, used = 0, 0.0
     for index, width in enumerate(widths):
@@ -295,7 +303,7 @@ def matrix_text_lines(viz: Visualization, markup: TextMarkup = PLAIN) -> list[st
     label_width = max(map(text_width, labels))
     widths = [max(text_width(headers[index]), *(len(row[index]) for row in cells)) for index in range(len(headers))]
     grid: list[str] = []
-    for block in _blocks([width + _GAP for width in widths], max(TEXT_WIDTH - label_width, 1)):
+    for block in column_blocks([width + _GAP for width in widths], max(TEXT_WIDTH - label_width, 1)):
         if grid:
             grid.append("")
         parts = [_pad("", label_width, False)] + [_pad(headers[index], widths[index], True) for index in block]
@@ -313,6 +321,7 @@ def matrix_text_lines(viz: Visualization, markup: TextMarkup = PLAIN) -> list[st
 
 __all__ = [
     "LATEX_PACKAGES",
+    "column_blocks",
     "column_headers",
     "iter_matrix_html",
     "latex_matrix",
