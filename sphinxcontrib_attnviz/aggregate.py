@@ -38,7 +38,7 @@ def word_scores(data: TokenScores, display: TokenDisplay, method: str) -> TokenS
         text = "".join(display.decoded[start:end])
         tokens.append(text[1:] if text.startswith(" ") and len(text) > 1 else text)
     rows = tuple(ScoreRow(row.label, _aggregated(row.scores, starts, method)) for row in data.rows)
-    return TokenScores(tuple(tokens), rows)
+    return TokenScores(tuple(tokens), rows, row_tokens=data.row_tokens)
 
 
 def _aggregated(scores: np.ndarray, starts: np.ndarray, method: str) -> np.ndarray:

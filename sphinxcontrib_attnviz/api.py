@@ -13,12 +13,15 @@ import os
 import re
 import warnings
 from collections.abc import Container, Iterable, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from .arrays import as_float_array
-from .data import TokenScores
-from .errors import DataError
+from .data import TokenScores, unique_labels
+from .errors import DataError, OptionError
 from .options import READ_OPTIONS
 from .pages import stylesheet
 from .readers import from_tool_object, to_record
@@ -40,6 +43,43 @@ def as_rows(scores: ScoresLike) -> list[float] | dict[str, list[float]]:
     if array.ndim == 2:
         return {f"row {index + 1}": row.tolist() for index, row in enumerate(array)}
     return _as_vector(array)
+
+
+#: How :meth:`AttentionViz.from_attention` reduces several heads to one matrix.
+HEAD_REDUCTIONS = ("mean", "max", "sum")
+
+
+def attention_matrix(attention: np.ndarray, head: int | None = None, reduce: str | None = None) -> np.ndarray:
+    """``[queries, keys]`` from a 2-D array, or from ``[heads, queries, keys]`` (a leading
+    batch of one, ``[1, heads, queries, keys]``, dropped) by taking ``head`` or reducing
+    the heads (``reduce``: :data:`HEAD_REDUCTIONS`; NaN entries left out, a cell missing
+    in every head stays missing). Raises DataError for another shape, OptionError for a
+    missing, unknown or out-of-range choice."""
+    if attention.ndim == 4 and attention.shape[0] == 1:
+        attention = attention[0]
+    if attention.ndim == 2:
+        if head is not None or reduce is not None:
+            raise OptionError("head and reduce pick among heads: this attention is one [queries, keys] matrix")
+        return attention
+    if attention.ndim != 3:
+        raise DataError(
+            f"attention of shape {attention.shape}: expected [queries, keys], [heads, queries, keys] "
+            "or [1, heads, queries, keys]"
+        )
+    heads = attention.shape[0]
+    if (head is None) == (reduce is None):
+        raise OptionError(f"the attention has {heads} heads: give head (0 to {heads - 1}) or reduce (mean, max, sum)")
+    if head is not None:
+        if isinstance(head, bool) or not isinstance(head, int | np.integer) or not 0 <= head < heads:
+            raise OptionError(f"head must be an integer from 0 to {heads - 1}, not {head!r}")
+        return attention[head]
+    if reduce not in HEAD_REDUCTIONS:
+        raise OptionError(f"reduce must be one of {', '.join(HEAD_REDUCTIONS)}, not {reduce!r}")
+    present = ~np.isnan(attention)
+    with warnings.catch_warnings(), np.errstate(invalid="ignore"):
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN cells: NaN, as they should be
+        reduced = {"mean": np.nanmean, "max": np.nanmax, "sum": np.nansum}[reduce](attention, axis=0)
+    return np.where(present.any(axis=0), reduced, np.nan)
 
 
 def _as_vector(values: Any) -> list[float]:
@@ -160,6 +200,43 @@ class AttentionViz:
         Raises DataError naming the shapes looked for when ``result`` has none of them.
         """
         return cls._of(to_record(from_tool_object(result)), options)
+
+    @classmethod
+    def from_attention(
+        cls,
+        tokens: Iterable[str],
+        attention: ScoresLike,
+        *,
+        queries: Iterable[str] | None = None,
+        head: int | None = None,
+        reduce: str | None = None,
+        **options: str | float | bool,
+    ) -> AttentionViz:
+        """An attention matrix, queries by keys, drawn as the matrix view (``view="tokens"``
+        draws a row per query instead): columns are ``tokens`` (the keys), rows the
+        ``queries`` (default: the tokens themselves, for self-attention), each headed by its
+        token.
+
+        ``attention`` is a 2-D array ``[queries, keys]``, or one layer's attention as
+        ``transformers`` returns it (``output_attentions=True``): ``[heads, queries, keys]``
+        or ``[1, heads, queries, keys]`` (a batch of one). Of several heads, draw one,
+        ``head`` (counted from 0), or ``reduce`` them: ``mean``, ``max`` or ``sum`` over the
+        heads. NaN entries are missing cells (a causal mask's future, say). Arrays and
+        tensors of any library, as the scores of :class:`AttentionViz`.
+
+        Raises DataError for a shape that does not fit the tokens and queries, OptionError
+        for a missing, unknown or out-of-range ``head``/``reduce``.
+        """
+        keys = list(tokens)
+        rows = keys if queries is None else list(queries)
+        matrix = attention_matrix(as_float_array(attention), head, reduce)
+        if matrix.shape != (len(rows), len(keys)):
+            raise DataError(
+                f"attention of shape {matrix.shape} (queries, keys) for {len(rows)} queries and {len(keys)} keys"
+            )
+        labels = unique_labels(rows)
+        record = TokenScores.checked(keys, dict(zip(labels, matrix.tolist(), strict=True)), missing=True)
+        return cls._of(replace(record, row_tokens=tuple(rows)), {"view": "matrix", **options})
 
     @classmethod
     def _of(cls, record: TokenScores, options: Mapping[str, str | float | bool]) -> AttentionViz:

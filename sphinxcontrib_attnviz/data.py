@@ -106,6 +106,9 @@ class TokenScores:
     rows: tuple[ScoreRow, ...]
     text: str | None = None
     offsets: tuple[tuple[int, int], ...] | None = None
+    #: The token each row stands for, when every row stands for one: a generated (target)
+    #: token, an attention query. The matrix view heads its rows with their display text.
+    row_tokens: tuple[str, ...] | None = None
 
     @property
     def scores(self) -> np.ndarray:
@@ -171,7 +174,27 @@ class TokenScores:
         unknown = [label for label in labels if label not in by_label]
         if unknown:
             raise OptionError(f"rows: no row named {', '.join(map(repr, unknown))}; the rows are {', '.join(by_label)}")
-        return replace(self, rows=tuple(by_label[label] for label in labels))
+        row_tokens = None
+        if self.row_tokens is not None:
+            token_of = {row.label: token for row, token in zip(self.rows, self.row_tokens, strict=True)}
+            row_tokens = tuple(token_of[label] for label in labels)
+        return replace(self, rows=tuple(by_label[label] for label in labels), row_tokens=row_tokens)
+
+
+def unique_labels(labels: Sequence[str]) -> list[str]:
+    """``labels``, a repeated one numbered from its second use on: ``the``, ``the (2)``."""
+    seen: dict[str, int] = {}
+    taken = set(labels)
+    result = []
+    for label in labels:
+        count = seen.get(label, 0) + 1
+        seen[label] = count
+        name = label
+        while count > 1 and (name := f"{label} ({count})") in taken:
+            count += 1
+        taken.add(name)
+        result.append(name)
+    return result
 
 
 def _checked_tokens(tokens: Sequence[str], source: str | None) -> tuple[str, ...]:

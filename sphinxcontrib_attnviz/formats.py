@@ -2,6 +2,8 @@
 
 - the original pair: a tokens file (one token per line) and a scores file (one number per line);
 - ``.json``: ``{"tokens": [...], "scores": [...]}`` or ``{"tokens": [...], "scores": {"label": [...]}}``;
+  a matrix, ``{"tokens": [...], "rows": [...], "matrix": [[...], ...]}`` or
+  ``{"source": [...], "target": [...], "matrix": [[...], ...]}`` (:func:`parse_json_matrix`);
 - ``.tsv``: ``token<TAB>score`` per line (a token may contain spaces);
 - ``.csv``: a header ``token,score[,more...]``, each score column a row named by its header;
 - inline text: ``token score`` per line, the score being the last whitespace-separated field.
@@ -20,7 +22,7 @@ import os
 import re
 from array import array
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import islice
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -40,6 +42,7 @@ from .data import (
     read_text,
     shortened,
     shown,
+    unique_labels,
 )
 from .errors import DataError, DataFileError
 
@@ -314,6 +317,8 @@ def parse_json(text: str, source: str, limit: TokenLimit | None = None) -> Token
         parse_constant=numbers.constant,
         object_pairs_hook=numbers.unique_keys,
     )
+    if isinstance(document, dict) and "matrix" in document:
+        return parse_json_matrix(document, source, limit)
     with_offsets = isinstance(document, dict) and "offsets" in document
     needed = ("text", "offsets", "scores") if with_offsets else ("tokens", "scores")
     if not isinstance(document, dict) or any(key not in document for key in needed):
@@ -343,6 +348,84 @@ def parse_json(text: str, source: str, limit: TokenLimit | None = None) -> Token
     if limit is not None:
         limit.check(len(tokens), source)
     return TokenScores.checked(tokens, scores, source, missing=True)
+
+
+def is_own_json(document: object) -> bool:
+    """Whether a parsed JSON document has the shape of one of ours (:func:`parse_json`)."""
+    if not isinstance(document, dict):
+        return False
+    return "matrix" in document or ("scores" in document and ("tokens" in document or "offsets" in document))
+
+
+def parse_json_matrix(document: dict[str, Any], source: str, limit: TokenLimit | None = None) -> TokenScores:
+    """A matrix of scores, rows by columns (``null``: a missing cell), in one of two forms:
+
+    - ``{"tokens": [...], "rows": [...], "matrix": [[...], ...]}``: columns are ``tokens``,
+      rows are named by ``rows`` (strings); without ``rows``, the rows are the tokens
+      themselves (self-attention, queries by keys: the matrix is square).
+    - ``{"source": [...], "target": [...], "matrix": [[...], ...]}``: a row per target
+      (generated) token; columns are the source tokens, or the source then the target
+      tokens when each row is ``len(source) + len(target)`` long (what a decoder attends
+      to: the prompt, then what it generated), as inseq lays out an encoder-decoder's
+      attributions.
+
+    A row named by a token is headed by its display text in the matrix view
+    (:attr:`.data.TokenScores.row_tokens`); a repeated name is numbered, ``the (2)``.
+    Raises DataError naming the key, the row and the score at fault.
+    """
+    if "source" in document or "target" in document:
+        if "tokens" in document or "rows" in document:
+            raise DataError('give a matrix "tokens" and "rows", or "source" and "target", not both', source)
+        source_tokens = _json_strings(document, "source", source)
+        target_tokens = _json_strings(document, "target", source)
+        row_names, row_tokens = target_tokens, target_tokens
+        width = len(_json_matrix_rows(document, source, len(target_tokens))[0])
+        if width == len(source_tokens) + len(target_tokens):
+            columns = source_tokens + target_tokens
+        elif width == len(source_tokens):
+            columns = source_tokens
+        else:
+            raise DataError(
+                f'"matrix" rows have {width} scores: expected one per source token ({len(source_tokens)}), '
+                f"or per source then target token ({len(source_tokens) + len(target_tokens)})",
+                source,
+            )
+    else:
+        columns = _json_strings(document, "tokens", source)
+        if "rows" in document:
+            row_names, row_tokens = _json_strings(document, "rows", source), None
+        else:
+            row_names, row_tokens = columns, columns
+    matrix = _json_matrix_rows(document, source, len(row_names))
+    if limit is not None:
+        limit.check(len(columns), source)
+    labels = unique_labels(row_names)
+    for number, (label, row) in enumerate(zip(labels, matrix, strict=True), start=1):
+        if len(row) != len(columns):
+            scores = f"{len(row)} score" + ("" if len(row) == 1 else "s")
+            raise DataError(f'"matrix" row {number} ({shown(label)}) has {scores} for {len(columns)} columns', source)
+        _check_json_scores(row, f"matrix row {number} ({shown(label)}): ", columns, source)
+    record = TokenScores.checked(columns, dict(zip(labels, matrix, strict=True)), source, missing=True)
+    return replace(record, row_tokens=None if row_tokens is None else tuple(row_tokens))
+
+
+def _json_strings(document: dict[str, Any], key: str, source: str) -> list[str]:
+    values = document.get(key)
+    if not isinstance(values, list) or not all(isinstance(value, str) for value in values):
+        raise DataError(f'"{key}" must be a list of strings', source)
+    if not values:
+        raise DataError(f'"{key}" is empty: nothing to draw', source)
+    return values
+
+
+def _json_matrix_rows(document: dict[str, Any], source: str, count: int) -> list[list[object]]:
+    """``document["matrix"]``: a list of ``count`` lists."""
+    matrix = document["matrix"]
+    if not isinstance(matrix, list) or not all(isinstance(row, list) for row in matrix):
+        raise DataError('"matrix" must be a list of rows, each a list of numbers', source)
+    if len(matrix) != count:
+        raise DataError(f'"matrix" has {len(matrix)} rows for {count} row names', source)
+    return matrix
 
 
 def json_document(text: str, source: str | None, **hooks: Any) -> Any:

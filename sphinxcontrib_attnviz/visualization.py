@@ -97,6 +97,11 @@ class Visualization:
     aggregation: str | None = None
     #: ``tokens`` (coloured text) or ``matrix`` (a heatmap table): :data:`.options.VIEWS`.
     view: str = "tokens"
+    #: The token each row stands for, when every row stands for one
+    #: (:attr:`.data.TokenScores.row_tokens`), and what they show, decoded under the
+    #: figure's subword scheme.
+    row_tokens: tuple[str, ...] | None = None
+    row_display: TokenDisplay | None = None
 
     @property
     def dark_palette(self) -> colors.Palette:
@@ -146,6 +151,8 @@ def visualize(data: TokenScores, options: VizOptions | None = None) -> Visualiza
         normalization=normalization,
         aggregation=None if options.aggregate == "none" else options.aggregate,
         view=options.view,
+        row_tokens=data.row_tokens,
+        row_display=None if data.row_tokens is None else display_tokens(data.row_tokens, options.subwords),
     )
 
 

@@ -102,22 +102,6 @@ def score_row(values: Any, tokens: Sequence[str], what: str, name: str, source: 
     return array
 
 
-def unique_labels(labels: Sequence[str]) -> list[str]:
-    """``labels``, a repeated one numbered from its second use on: ``the``, ``the (2)``."""
-    seen: dict[str, int] = {}
-    taken = set(labels)
-    result = []
-    for label in labels:
-        count = seen.get(label, 0) + 1
-        seen[label] = count
-        name = label
-        while count > 1 and (name := f"{label} ({count})") in taken:
-            count += 1
-        taken.add(name)
-        result.append(name)
-    return result
-
-
 def label_of(value: Any) -> str:
     """A row name from a tool's class or output name: a string, a number, a one-element tensor or array."""
     if hasattr(value, "item") and not isinstance(value, str):

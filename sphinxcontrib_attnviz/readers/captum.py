@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from ..data import unique_labels
 from ..errors import DataError
 from . import (
     ToolScores,
@@ -33,7 +34,6 @@ from . import (
     rows_sharing_tokens,
     score_row,
     token_list,
-    unique_labels,
 )
 
 RECORD_MEMBERS = ("raw_input_ids", "word_attributions")

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from ..data import TokenLimit, TokenScores, check_regular_file, decode_text, read_bytes
 from ..errors import DataError, DataFileError, OptionError
-from ..formats import DATA_FILE_SUFFIXES, check_size, parse_csv, parse_json, parse_tsv
+from ..formats import DATA_FILE_SUFFIXES, check_size, is_own_json, parse_csv, parse_json, parse_tsv
 from ..options import READ_OPTIONS
 from . import ToolScores, detect_tool, from_tool_object, load_json, to_record
 
@@ -111,7 +111,7 @@ def read_data(
         return _own("json", text, source, limit, options)
     if data_format == "auto":
         document = load_json(text, source)
-        if isinstance(document, dict) and "scores" in document and ("tokens" in document or "offsets" in document):
+        if is_own_json(document):
             return _own("json", text, source, limit, options)
         if detect_tool(document) is None:
             found = f"keys {', '.join(map(repr, list(document)[:8]))}" if isinstance(document, dict) else "no object"

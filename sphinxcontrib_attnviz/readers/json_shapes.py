@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from ..data import unique_labels
 from ..errors import DataError
 from . import (
     ToolScores,
@@ -30,7 +31,6 @@ from . import (
     same_tokens,
     score_row,
     token_list,
-    unique_labels,
 )
 
 FERRET_MEMBERS = ("tokens", "scores", "explainer")

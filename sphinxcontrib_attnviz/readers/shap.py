@@ -27,9 +27,9 @@ from typing import Any
 
 import numpy as np
 
-from ..data import read_bytes
+from ..data import read_bytes, unique_labels
 from ..errors import DataError
-from . import ToolScores, float_array, has_members, label_of, member, token_list, unique_labels
+from . import ToolScores, float_array, has_members, label_of, member, token_list
 
 MEMBERS = ("values", "data")
 NPZ_MAGIC = b"PK\x03\x04"

@@ -31,7 +31,7 @@ from collections.abc import Iterable, Iterator, Sequence
 
 import numpy as np
 
-from ..display import byte_label
+from ..display import TokenDisplay, byte_label
 from ..visualization import ColouredRow, Visualization
 from . import format_scores
 from .css import DARK_PAGES, ENTRY_PREFIX, FOLLOWING_PAGES
@@ -80,16 +80,23 @@ def column_headers(viz: Visualization) -> list[str]:
     """Each token's display text on one line (a newline token shows its ``↵``); a piece
     that shows nothing alone (the first bytes of a split character) shows its bytes,
     ``<0xEF>`` (:func:`..display.byte_label`)."""
-    display = viz.display
-    return [
-        byte_label(token, display.scheme) if index in display.notes and not text else text.removesuffix("\n")
-        for index, (token, text) in enumerate(zip(viz.tokens, display.texts, strict=True))
-    ]
+    return _headers(viz.tokens, viz.display)
 
 
 def row_headers(viz: Visualization) -> list[str]:
-    """Each row's label (:data:`DEFAULT_ROW_LABEL` for an unnamed one)."""
+    """Each row's token, as :func:`column_headers` shows a token, when every row stands for
+    one (:attr:`~..visualization.Visualization.row_display`); else each row's label
+    (:data:`DEFAULT_ROW_LABEL` for an unnamed one)."""
+    if viz.row_tokens is not None and viz.row_display is not None:
+        return _headers(viz.row_tokens, viz.row_display)
     return [row.label if row.label is not None else DEFAULT_ROW_LABEL for row in viz.rows]
+
+
+def _headers(tokens: Sequence[str], display: TokenDisplay) -> list[str]:
+    return [
+        byte_label(token, display.scheme) if index in display.notes and not text else text.removesuffix("\n")
+        for index, (token, text) in enumerate(zip(tokens, display.texts, strict=True))
+    ]
 
 
 def cell_titles(row: ColouredRow) -> list[str]:
