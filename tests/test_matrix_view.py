@@ -270,9 +270,7 @@ def test_the_same_figure_as_an_aligned_text_grid(path: Path) -> None:
     assert seen_columns == headers
     for row, row_cells in zip(viz.rows, cells, strict=True):
         assert row_cells == format_scores(row.scores)  # "—" for missing
-    assert sum(text == "\u2014" for row in cells for text in row) == sum(
-        int(r.missing.sum()) for r in viz.rows
-    )
+    assert sum(text == "\u2014" for row in cells for text in row) == sum(int(r.missing.sum()) for r in viz.rows)
 
 
 def test_sphinx_text_builder_and_cli_write_the_grid(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -283,6 +281,34 @@ def test_sphinx_text_builder_and_cli_write_the_grid(tmp_path: Path, capsys: pyte
         assert line in text
     assert cli_main(["--data", str(INSEQ), "--view", "matrix", "--format", "text"]) == 0
     assert capsys.readouterr().out == "\n".join(render_text_lines(load(INSEQ))) + "\n"
+
+
+@pytest.mark.parametrize(("builder", "suffix"), [("man", ".1"), ("texinfo", ".texi")])
+def test_man_and_texinfo_keep_the_grid_aligned(tmp_path: Path, builder: str, suffix: str) -> None:
+    """As groff and makeinfo show them, the grid's lines are the text output's, each
+    column's right edge where its header's is."""
+    from test_sphinx_builders import read_written
+
+    hostile = json.dumps({"tokens": [".TH", "-x", "@{}", "'q'", "--"], "matrix": [[1, 2, 3, 4, 5]] * 5})
+    page = INSEQ_PAGE + "\n.. attention-viz:: hostile.json\n   :view: matrix\n"
+    source = make_project(tmp_path, {"gpt2_saliency.json": INSEQ, "hostile.json": hostile}, page)
+    (source / "conf.py").write_text(
+        (source / "conf.py").read_text(encoding="utf-8")
+        + 'man_pages = [("index", "matrix", "Matrix", [], 1)]\n'
+        + 'texinfo_documents = [("index", "matrix", "Matrix", "", "matrix", "", "")]\n',
+        encoding="utf-8",
+    )
+    shown = read_written(build(source, builder) / f"matrix{suffix}")
+    hostile_path = source / "hostile.json"
+    for viz in (load(INSEQ, legend="true"), load(hostile_path)):
+        header, first_row, *rows = render_text_lines(viz)[: len(viz.rows) + 1]
+        shown_lines = shown.splitlines()
+        start = next(number for number, line in enumerate(shown_lines) if line.strip() == first_row.strip())
+        indent = shown_lines[start].index(first_row.strip())
+        # the header, then every row, as the text output has them: the spaces kept, aligned
+        assert shown_lines[start - 1 : start + len(rows) + 1] == [
+            " " * indent + line for line in [header, first_row, *rows]
+        ]
 
 
 # --- LaTeX and PDF -------------------------------------------------------------------------

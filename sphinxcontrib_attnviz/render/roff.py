@@ -51,3 +51,10 @@ ROFF = TextMarkup(
 def paragraphs(lines: list[str]) -> str:
     """Each line a paragraph of its own."""
     return "".join(f".sp\n\\&{line}\n" for line in lines)
+
+
+def preformatted(lines: list[str]) -> str:
+    """Lines kept as they are, in a fixed-width font (``.nf`` and ``.ft C``, as Sphinx's man
+    writer sets a literal block): the matrix view's aligned grid."""
+    body = "".join(f"\\&{escape_roff(line)}\n" for line in lines)
+    return f".sp\n.nf\n.ft C\n{body}.ft P\n.fi\n"

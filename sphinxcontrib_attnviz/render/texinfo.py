@@ -51,3 +51,10 @@ def unbroken(text: str) -> str:
 
 
 TEXINFO = TextMarkup(plain=escape_texinfo, token=verbatim, unbroken=unbroken, line_break=lambda indent: "@*\n")
+
+
+def preformatted(lines: list[str]) -> str:
+    """Lines kept as they are, in a fixed-width font (``@example``, where Texinfo makes no
+    dash or curly quote and keeps every space): the matrix view's aligned grid."""
+    body = "".join(f"{line.translate(_ESCAPES)}\n" for line in lines)
+    return f"\n@example\n{body}@end example\n"

@@ -22,7 +22,9 @@ from ..render.latex import latex_fragment, unsupported_message
 from ..render.latex_text import fontenc_encodings
 from ..render.roff import ROFF
 from ..render.roff import paragraphs as roff_paragraphs
+from ..render.roff import preformatted as roff_preformatted
 from ..render.texinfo import TEXINFO
+from ..render.texinfo import preformatted as texinfo_preformatted
 from ..render.text import render_text_lines, words_line
 from ..visualization import Visualization
 
@@ -137,19 +139,28 @@ def own_ids(node: attention_viz) -> list[str]:
 
 def visit_texinfo(translator: SphinxTranslator, node: attention_viz) -> None:
     """The rows with their scores and the legend as paragraphs, each token verbatim
-    (``@verb``: no dashes or curly quotes made of it); an ``@anchor`` for ``:name:``."""
+    (``@verb``: no dashes or curly quotes made of it), or the matrix view's grid as an
+    ``@example``; an ``@anchor`` for ``:name:``."""
     for id_ in own_ids(node):
         translator.add_anchor(id_, node)  # type: ignore[attr-defined]
-    for line in render_text_lines(node["viz"], TEXINFO):
+    viz = node["viz"]
+    if viz.view == "matrix":  # the grid, aligned
+        translator.body.append(texinfo_preformatted(render_text_lines(viz)))  # type: ignore[attr-defined]
+        raise nodes.SkipNode
+    for line in render_text_lines(viz, TEXINFO):
         translator.body.append(f"\n{line}\n")  # type: ignore[attr-defined]
     raise nodes.SkipNode
 
 
 def visit_man(translator: SphinxTranslator, node: attention_viz) -> None:
     """The rows with their scores and the legend, each a paragraph of roff: tokens never
-    hyphenated, never read as requests."""
+    hyphenated, never read as requests; the matrix view's grid unfilled, in a fixed-width font."""
     translator.ensure_eol()  # type: ignore[attr-defined]
-    translator.body.append(roff_paragraphs(render_text_lines(node["viz"], ROFF)))  # type: ignore[attr-defined]
+    viz = node["viz"]
+    if viz.view == "matrix":  # the grid, aligned
+        translator.body.append(roff_preformatted(render_text_lines(viz)))  # type: ignore[attr-defined]
+    else:
+        translator.body.append(roff_paragraphs(render_text_lines(viz, ROFF)))  # type: ignore[attr-defined]
     raise nodes.SkipNode
 
 
