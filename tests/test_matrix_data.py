@@ -159,3 +159,35 @@ def test_attention_errors(shape: tuple[int, ...], options: dict, error: type, me
     with pytest.raises(error) as caught:
         AttentionViz.from_attention(["a", "b", "c", "d"], np.zeros(shape), **options)
     assert message in str(caught.value)
+
+
+MINILM = Path(__file__).parent / "data" / "tools" / "minilm_attention"
+
+
+def minilm_attention() -> tuple[list[str], np.ndarray]:
+    """MiniLM-L6's last-layer attention, ``[heads, queries, keys]``, and its tokens (in the file's metadata)."""
+    from safetensors import safe_open
+
+    with safe_open(str(MINILM.with_suffix(".safetensors")), framework="numpy") as file:
+        tokens = json.loads(file.metadata()["tokens"])
+        return tokens, file.get_tensor("attention")
+
+
+def test_real_attention_tensor_and_its_matrix_json_draw_the_same_matrix(tmp_path: Path) -> None:
+    tokens, attention = minilm_attention()
+    assert attention.shape == (12, len(tokens), len(tokens))
+    from_tensor = AttentionViz.from_attention(tokens, attention, reduce="mean", subwords="wordpiece").visualization
+    from_json = read(MINILM.with_suffix(".json"), view="matrix", subwords="wordpiece")
+    assert np.array_equal([row.scores for row in from_tensor.rows], [row.scores for row in from_json.rows])
+    assert row_headers(from_tensor) == row_headers(from_json) == column_headers(from_json)
+    assert "[CLS]" in column_headers(from_json)
+    one_head = AttentionViz.from_attention(tokens, attention, head=11).visualization
+    assert np.allclose([row.scores for row in one_head.rows], attention[11])
+    # the same matrix as an image: the SVG's headers are the tokens' display text
+    out = tmp_path / "minilm.svg"
+    arguments = ["--data", str(MINILM.with_suffix(".json")), "--view", "matrix", "--subwords", "wordpiece"]
+    assert cli_main([*arguments, "--format", "svg", "-o", str(out)]) == 0
+    text = out.read_text(encoding="utf-8")
+    headers = [header.replace("&", "&amp;") for header in column_headers(from_json)]
+    found = [line for line in text.splitlines() if "rotate(-90" in line]
+    assert [line.rsplit(">", 2)[-2].removesuffix("</text") for line in found] == headers
