@@ -102,11 +102,14 @@ OPTION_NAMES = (
 #: (the Sphinx directive and the MyST-MD plugin).
 SOURCE_OPTIONS = ("tokens", "text", "scores")
 FIGURE_OPTIONS = ("caption", "name")
+#: Options of the Sphinx directive only (the MyST-MD plugin refuses them, naming why):
+#: ``image`` draws the figure as an image for every builder that shows images.
+SPHINX_OPTIONS = ("image",)
 #: How a data file is read: its format, and an inseq file's sequence, step and reduction
 #: (:mod:`.readers.files`); every front but the command line (``--format-in``) spells them so.
 READ_OPTIONS = ("format", "sequence", "step", "reduce")
 #: Every option the directives know, in the order the docs list them.
-DIRECTIVE_OPTIONS = (*SOURCE_OPTIONS, *READ_OPTIONS, *OPTION_NAMES, *FIGURE_OPTIONS)
+DIRECTIVE_OPTIONS = (*SOURCE_OPTIONS, *READ_OPTIONS, *OPTION_NAMES, *FIGURE_OPTIONS, *SPHINX_OPTIONS)
 
 
 def parse_options(raw: Mapping[str, str | float | bool | None], defaults: Defaults | None = None) -> VizOptions:

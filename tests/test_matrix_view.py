@@ -405,3 +405,41 @@ def test_a_120_by_120_matrix_builds_and_spans_pages(tmp_path: Path, latex_tools:
         assert token in squeezed
     for row in ("q0", "q59", "q119"):
         assert row in squeezed
+
+
+@pytest.mark.parametrize("packages", ["xcolor,colortbl,graphicx", "xcolor", ""], ids=["all", "xcolor", "none"])
+def test_myst_tex_export_compiles_with_or_without_the_packages(
+    tmp_path: Path, latex_tools: None, packages: str
+) -> None:
+    """MyST-MD's LaTeX of the matrix view: the table where the template loads colortbl and
+    graphicx, the aligned grid in a fixed-width font where it does not; a PDF either way."""
+    from sphinxcontrib_attnviz.myst.directive import latex_source
+
+    viz = load(INSEQ, legend="true")
+    uses = f"\\usepackage{{{packages}}}\n" if packages else ""
+    preamble = f"\\documentclass{{article}}\n\\usepackage[T1]{{fontenc}}\n{uses}"
+    document = f"{preamble}\\begin{{document}}\n{latex_source(viz)}\\end{{document}}\n"
+    (tmp_path / "m.tex").write_text(document, encoding="utf-8")
+    run = subprocess.run(
+        ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "m.tex"],
+        cwd=tmp_path,
+        capture_output=True,
+        encoding="utf-8",
+        errors="replace",  # TeX's log holds the tokens' bytes as it read them
+    )
+    assert run.returncode == 0, run.stdout[-2000:]
+    text = pdf_text(tmp_path / "m.pdf")
+    if packages.startswith("xcolor,colortbl"):
+        assert "\\cellcolor" in latex_source(viz)
+    else:  # the grid, its columns aligned in the fixed-width font: the header's tokens on one line
+        layout = subprocess.run(
+            ["pdftotext", "-layout", str(tmp_path / "m.pdf"), "-"], capture_output=True, text=True
+        ).stdout
+        assert re.search(r"The +\S*c +ap +it +al", layout), layout[:500]
+        assert "\\cellcolor" not in text
+    squeezed = "".join(text.split())
+    for token in ("The", "ap", "it", "Fr"):
+        assert token in squeezed
+    for row in viz.rows[::3]:
+        for score, missing in zip(format_scores(row.scores)[:4], row.missing.tolist(), strict=False):
+            assert missing or score in squeezed

@@ -38,7 +38,7 @@ def build_pdf_text(source: Path, out: Path) -> str:
     assert build_main(["-q", "-b", "latex", "-d", str(out / "doctrees"), str(source), str(out / "latex")]) == 0
     run = subprocess.run(["make", "-C", str(out / "latex"), "all-pdf"], capture_output=True, text=True)
     assert run.returncode == 0, run.stdout[-3000:]
-    [pdf] = (out / "latex").glob("*.pdf")
+    [pdf] = (path for path in (out / "latex").glob("*.pdf") if path.with_suffix(".tex").is_file())  # not an image
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     return unicodedata.normalize("NFKC", text)
 

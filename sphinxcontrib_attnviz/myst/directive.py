@@ -32,12 +32,20 @@ from pathlib import Path
 from typing import Any
 
 from ..data import DEFAULT_MAX_TOKENS, RESOLVE_ERRORS, TokenLimit, TokenScores, unresolvable
-from ..errors import AttnvizError, DataFileError
+from ..errors import AttnvizError, DataFileError, OptionError
 from ..formats import parse_pairs
-from ..options import DIRECTIVE_OPTIONS, OPTION_NAMES, SOURCE_OPTIONS, check_option_names, parse_options
+from ..options import (
+    DIRECTIVE_OPTIONS,
+    OPTION_NAMES,
+    SOURCE_OPTIONS,
+    SPHINX_OPTIONS,
+    check_option_names,
+    parse_options,
+)
 from ..render.html import render_html
 from ..render.latex import latex_fragment
 from ..render.latex_text import escape_latex
+from ..render.matrix import LATEX_PACKAGES
 from ..render.text import render_text_lines
 from ..sources import check_no_read_options, check_one_source, read_named_files
 from ..visualization import Visualization, visualize
@@ -90,7 +98,17 @@ class Block:
         return " or ".join(names) if names else "(page not found)"
 
     def check_option_names(self) -> None:
-        check_option_names([name for name, _value in self.option_list], DIRECTIVE_OPTIONS)
+        """Unknown options and repeats as the Sphinx directive words them; then the Sphinx
+        directive's own options, which MyST-MD has no use for, refused by name: a figure
+        drawn without the option the author asked for would look right and be wrong."""
+        names = [name for name, _value in self.option_list]
+        check_option_names(names, DIRECTIVE_OPTIONS)
+        for name in SPHINX_OPTIONS:
+            if name in names:
+                raise OptionError(
+                    f"{name} is an option of the Sphinx directive only: MyST-MD draws the figure as HTML "
+                    "on the web and as LaTeX in PDF exports, never as an image; remove the option"
+                )
 
     def visualization(self) -> Visualization:
         self.check_option_names()
@@ -189,13 +207,23 @@ class Block:
 
 def latex_source(viz: Visualization) -> str:
     """The core's LaTeX fragment (pdflatex: it compiles under every engine) if the document
-    loads ``xcolor``; the tokens with their scores as text if not."""
-    lines = "\\par\n".join(
-        "\\newline ".join(escape_latex(part).source for part in line.split("\n")) for line in render_text_lines(viz)
-    )
+    loads what it needs (``xcolor``; for the matrix view also ``colortbl`` and ``graphicx``,
+    :data:`..render.matrix.LATEX_PACKAGES`); if not, the text output: the tokens with their
+    scores, or the matrix view's grid in a fixed-width font, its spaces kept."""
+    if viz.view == "matrix":
+        lines = "\\par\n".join(
+            "\\noindent\\texttt{" + "~".join(escape_latex(part).source for part in line.split(" ")) + "}"
+            for line in render_text_lines(viz)
+        )
+    else:
+        lines = "\\par\n".join(
+            "\\newline ".join(escape_latex(part).source for part in line.split("\n")) for line in render_text_lines(viz)
+        )
+    needed = ("xcolor", *(LATEX_PACKAGES if viz.view == "matrix" else ()))
+    checks = "".join(f"\\@ifpackageloaded{{{package}}}{{}}{{\\@tempswafalse}}" for package in needed)
     return (
-        "\n\\makeatletter\\@ifpackageloaded{xcolor}{\\makeatother%\n"
-        f"{latex_fragment(viz).source}}}{{\\makeatother\\par\\noindent {lines}\\par}}\n"
+        f"\n\\makeatletter\\@tempswatrue{checks}\\if@tempswa\\makeatother%\n"
+        f"{latex_fragment(viz).source}\\else\\makeatother\\par\\noindent {lines}\\par\\fi\n"
     )
 
 

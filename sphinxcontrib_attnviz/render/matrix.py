@@ -10,9 +10,10 @@ A missing cell (NaN) is blank: no colour, marked ``attnviz-missing``, "no score"
 - HTML: ``div.attnviz.attnviz-matrix`` (``role="figure"``, named as the token view is)
   holding the figure's ``<style>`` (the token view's palette rules, plus the cells'),
   a box that scrolls sideways when the table is wider than the page (a Tab stop, so
-  keyboards scroll it too), and in it a ``<table>``: ``<th scope="col">`` per token,
-  ``<th scope="row">`` per row, a ``<td>`` per score showing the score (its ``title``
-  too), then the token view's legend.
+  keyboards scroll it too; a named ``group``, not a ``region``: a region is a landmark,
+  and two uncaptioned matrices would be two landmarks of one name), and in it a
+  ``<table>``: ``<th scope="col">`` per token, ``<th scope="row">`` per row, a ``<td>``
+  per score showing the score (its ``title`` too), then the token view's legend.
 - LaTeX: tabulars of ``\\cellcolor`` cells (``colortbl``) under column headers turned by
   ``\\rotatebox{90}`` (``graphicx``); ``sphinx.sty`` loads both (and ``xcolor``), a
   stand-alone document needs :data:`LATEX_PACKAGES`. A wide matrix is cut into blocks
@@ -130,7 +131,7 @@ def iter_matrix_html(
     label = figure_name(name)
     scroll_style = ' style="position: relative; overflow-x: auto"' if inline_colours else ""
     yield (
-        f'<div class="attnviz-matrix-scroll" tabindex="0" role="region" aria-label="{label}"{scroll_style}>'
+        f'<div class="attnviz-matrix-scroll" tabindex="0" role="group" aria-label="{label}"{scroll_style}>'
         f'<table class="attnviz-table" aria-label="{label}"><thead><tr><td class="attnviz-corner"></td>'
     )
     yield "".join(

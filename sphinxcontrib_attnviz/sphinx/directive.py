@@ -32,7 +32,15 @@ from sphinx.util.docutils import SphinxDirective
 from ..data import FILE_NOT_FOUND, RESOLVE_ERRORS, TokenLimit, TokenScores, unresolvable
 from ..errors import AttnvizError, DataError, DataFileError
 from ..formats import parse_pairs
-from ..options import DIRECTIVE_OPTIONS, OPTION_NAMES, SOURCE_OPTIONS, Defaults, check_option_names, parse_options
+from ..options import (
+    DIRECTIVE_OPTIONS,
+    OPTION_NAMES,
+    SOURCE_OPTIONS,
+    Defaults,
+    check_option_names,
+    parse_flag,
+    parse_options,
+)
 from ..sources import check_no_read_options, check_one_source, read_named_files
 from ..visualization import visualize
 from .nodes import make_node
@@ -162,9 +170,12 @@ class AttentionViz(SphinxDirective):
             options = parse_options(
                 {name: self.options[name] for name in OPTION_NAMES if name in self.options}, self.defaults()
             )
+            image = parse_flag("image", self.options["image"]) if "image" in self.options else False
             node = make_node(visualize(self.read_data(), options), options)
         except AttnvizError as error:
             return [self.report(error)]
+        if image:
+            node["image"] = 1  # drawn as an image by every builder that shows images (:mod:`.images`)
         self.set_source_info(node)
         return [self.as_figure(node)]
 

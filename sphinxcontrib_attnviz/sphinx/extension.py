@@ -11,6 +11,7 @@ from sphinx.application import Sphinx
 from .. import __version__
 from .config import add_config_values, check_config
 from .directive import AttentionViz
+from .images import replace_with_images
 from .nodes import attention_viz, depart_text, visit_html, visit_latex, visit_man, visit_texinfo, visit_text
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
@@ -51,4 +52,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("attention-viz", AttentionViz)
     app.connect("config-inited", check_config)
     app.connect("builder-inited", add_css_for_html)
+    app.connect("doctree-resolved", replace_with_images)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}

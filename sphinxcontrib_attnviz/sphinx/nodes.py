@@ -2,7 +2,10 @@
 
 The node is a ``container`` of plain paragraphs, one per row with the tokens as words:
 what the search index sees, and what builders without a visitor of their own
-(third-party ones) write. HTML and LaTeX builders write the core's fragment instead;
+(third-party ones) write when they show no image; those that do show images get the
+figure drawn as one (:mod:`.images`), as every builder that shows images does for a
+figure with ``:image:`` (its node's ``image`` is 1). HTML and LaTeX builders write the
+core's fragment otherwise;
 text, man and texinfo write every token with its score (``wow[0.03613]``) and the legend:
 text a line per row, never re-wrapped; man and texinfo a paragraph per row, each token
 verbatim in their own markup, which their readers fill, breaking lines only between tokens.
