@@ -67,7 +67,9 @@ def attention_matrix(attention: np.ndarray, head: int | None = None, reduce: str
             "or [1, heads, queries, keys]"
         )
     heads = attention.shape[0]
-    if (head is None) == (reduce is None):
+    if head is not None and reduce is not None:
+        raise OptionError("give head or reduce, not both: head picks one head, reduce joins them all")
+    if head is None and reduce is None:
         raise OptionError(f"the attention has {heads} heads: give head (0 to {heads - 1}) or reduce (mean, max, sum)")
     if head is not None:
         if isinstance(head, bool) or not isinstance(head, int | np.integer) or not 0 <= head < heads:
@@ -229,6 +231,11 @@ class AttentionViz:
         """
         keys = list(tokens)
         rows = keys if queries is None else list(queries)
+        if isinstance(attention, tuple | list) and attention and not isinstance(attention[0], int | float | list):
+            raise DataError(
+                f"attention is a sequence of {len(attention)} arrays (transformers' outputs.attentions: one "
+                "per layer): pick a layer, e.g. outputs.attentions[-1]"
+            )
         matrix = attention_matrix(as_float_array(attention), head, reduce)
         if matrix.shape != (len(rows), len(keys)):
             raise DataError(

@@ -106,9 +106,14 @@ class TokenScores:
     rows: tuple[ScoreRow, ...]
     text: str | None = None
     offsets: tuple[tuple[int, int], ...] | None = None
-    #: The token each row stands for, when every row stands for one: a generated (target)
-    #: token, an attention query. The matrix view heads its rows with their display text.
-    row_tokens: tuple[str, ...] | None = None
+    #: The token each row stands for (a generated, target token; an attention query), None
+    #: for a row that stands for none (Captum's ``seq_attr``); None if no row does. The
+    #: matrix view heads such rows with their display text, the others with their labels.
+    row_tokens: tuple[str | None, ...] | None = None
+
+    def __post_init__(self) -> None:
+        if self.row_tokens is not None and len(self.row_tokens) != len(self.rows):
+            raise ValueError(f"{len(self.row_tokens)} row tokens for {len(self.rows)} rows")
 
     @property
     def scores(self) -> np.ndarray:

@@ -373,6 +373,9 @@ def parse_json_matrix(document: dict[str, Any], source: str, limit: TokenLimit |
     (:attr:`.data.TokenScores.row_tokens`); a repeated name is numbered, ``the (2)``.
     Raises DataError naming the key, the row and the score at fault.
     """
+    others = [key for key in ("scores", "offsets", "text") if key in document]
+    if others:
+        raise DataError(f'a "matrix" holds the scores: {", ".join(map(repr, others))} cannot go with it', source)
     if "source" in document or "target" in document:
         if "tokens" in document or "rows" in document:
             raise DataError('give a matrix "tokens" and "rows", or "source" and "target", not both', source)

@@ -10,7 +10,7 @@ import numpy as np
 from . import colors
 from .aggregate import word_scores
 from .data import TokenScores
-from .display import TokenDisplay, display_offsets, display_tokens, inline
+from .display import TokenDisplay, detect_scheme, display_offsets, display_tokens, inline
 from .errors import DataError, OptionError
 from .normalize import Normalization, normalize
 from .options import VizOptions, parse_options
@@ -97,10 +97,10 @@ class Visualization:
     aggregation: str | None = None
     #: ``tokens`` (coloured text) or ``matrix`` (a heatmap table): :data:`.options.VIEWS`.
     view: str = "tokens"
-    #: The token each row stands for, when every row stands for one
-    #: (:attr:`.data.TokenScores.row_tokens`), and what they show, decoded under the
-    #: figure's subword scheme.
-    row_tokens: tuple[str, ...] | None = None
+    #: The token each row stands for, None for a row that stands for none
+    #: (:attr:`.data.TokenScores.row_tokens`), and what those tokens show, decoded in
+    #: order under the scheme the columns' tokens are in.
+    row_tokens: tuple[str | None, ...] | None = None
     row_display: TokenDisplay | None = None
 
     @property
@@ -124,6 +124,7 @@ def visualize(data: TokenScores, options: VizOptions | None = None) -> Visualiza
         colors.colormap(options.dark_cmap)  # an unknown name is an error here, whatever the output
     if options.rows is not None:
         data = data.select_rows(options.rows)
+    pieces_scheme = options.subwords if options.subwords != "auto" else detect_scheme(data.tokens)
     if options.aggregate != "none":
         data = _words(data, options)
     given = np.array([row.scores for row in data.rows], dtype=np.float64)
@@ -152,8 +153,16 @@ def visualize(data: TokenScores, options: VizOptions | None = None) -> Visualiza
         aggregation=None if options.aggregate == "none" else options.aggregate,
         view=options.view,
         row_tokens=data.row_tokens,
-        row_display=None if data.row_tokens is None else display_tokens(data.row_tokens, options.subwords),
+        row_display=_row_display(data.row_tokens, pieces_scheme),
     )
+
+
+def _row_display(row_tokens: tuple[str | None, ...] | None, scheme: str) -> TokenDisplay | None:
+    """What the rows' tokens show (those rows that stand for one, in order), decoded under
+    ``scheme``: the scheme of the tokens they were generated among, never one found anew."""
+    if row_tokens is None:
+        return None
+    return display_tokens([token for token in row_tokens if token is not None], scheme)
 
 
 def visualize_lists(

@@ -91,6 +91,7 @@ def test_tokens_and_rows_or_a_square_self_attention(tmp_path: Path) -> None:
         ({"source": ["a"], "target": [], "matrix": []}, '"target" is empty'),
         ({"source": ["a"], "tokens": ["x"], "matrix": [[1]]}, "not both"),
         ({"tokens": ["a"], "matrix": [[None]]}, "every score is missing"),
+        ({"tokens": ["a"], "matrix": [[1]], "scores": [1]}, "'scores' cannot go with it"),
     ],
 )
 def test_bad_matrices_are_one_located_error(tmp_path: Path, document: dict, message: str) -> None:
@@ -143,12 +144,19 @@ def test_attention_heads_taken_or_reduced() -> None:
     assert row_headers(cross) == ["Le", "chat"]
 
 
+def test_layers_of_attention_ask_for_one_layer() -> None:
+    layers = tuple(np.zeros((1, 2, 3, 3)) for _ in range(4))
+    with pytest.raises(DataError, match=r"one per layer\): pick a layer, e.g. outputs.attentions\[-1\]"):
+        AttentionViz.from_attention(["a", "b", "c"], layers, head=0)
+    assert AttentionViz.from_attention(["a", "b", "c"], layers[-1], head=1).visualization.view == "matrix"
+
+
 @pytest.mark.parametrize(
     ("shape", "options", "error", "message"),
     [
         ((3, 4, 4), {}, OptionError, "3 heads: give head (0 to 2) or reduce"),
         ((3, 4, 4), {"head": 3}, OptionError, "from 0 to 2, not 3"),
-        ((3, 4, 4), {"head": 1, "reduce": "mean"}, OptionError, "give head"),
+        ((3, 4, 4), {"head": 1, "reduce": "mean"}, OptionError, "give head or reduce, not both"),
         ((3, 4, 4), {"reduce": "l2"}, OptionError, "mean, max, sum, not 'l2'"),
         ((4, 4), {"head": 0}, OptionError, "one [queries, keys] matrix"),
         ((2, 3, 4, 4), {"head": 0}, DataError, "expected [queries, keys]"),
@@ -191,3 +199,30 @@ def test_real_attention_tensor_and_its_matrix_json_draw_the_same_matrix(tmp_path
     headers = [header.replace("&", "&amp;") for header in column_headers(from_json)]
     found = [line for line in text.splitlines() if "rotate(-90" in line]
     assert [line.rsplit(">", 2)[-2].removesuffix("</text") for line in found] == headers
+
+
+def test_rows_are_decoded_in_the_columns_scheme_and_captum_rows_by_their_tokens() -> None:
+    inseq = read(Path(__file__).parent / "data" / "inseq" / "gpt2_attention.json", view="matrix", subwords="auto")
+    # the generated tokens are the last columns: rows and those columns show alike
+    generated = len(inseq.rows)
+    assert row_headers(inseq) == column_headers(inseq)[-generated:]
+    words = read(
+        Path(__file__).parent / "data" / "inseq" / "gpt2_attention.json",
+        view="matrix",
+        aggregate="sum",
+        subwords="auto",
+    )
+    assert row_headers(words) == row_headers(inseq)  # rows keep their pieces when columns become words
+    from types import SimpleNamespace
+
+    result = SimpleNamespace(
+        input_tokens=["ĠThe", "Ġcapital"],
+        output_tokens=["ĠParis", "Ċ", "ĠParis"],
+        seq_attr=np.array([0.5, 0.25]),
+        token_attr=np.array([[0.1, 0.2], [0.3, 0.4], [0.5, None]], dtype=float),
+    )
+    viz = AttentionViz.from_attribution(result, view="matrix", subwords="bpe").visualization
+    assert row_headers(viz) == ["seq_attr", "Paris", "\u21b5", "Paris"]
+    assert [row.label for row in viz.rows] == ["seq_attr", "ĠParis", "Ċ", "ĠParis (2)"]
+    picked = AttentionViz.from_attribution(result, view="matrix", subwords="bpe", rows="ĠParis (2), seq_attr")
+    assert row_headers(picked.visualization) == ["Paris", "seq_attr"]

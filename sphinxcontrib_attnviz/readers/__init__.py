@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,18 @@ from ..data import TokenScores, decode_text, read_bytes
 from ..errors import DataError
 from ..formats import json_document, no_repeated_keys
 
-#: The tokens and the rows of scores, by name (``None``: the one row of a tool that names none).
+
+class Rows(dict[str | None, np.ndarray]):
+    """Rows of scores by name (``None``: the one row of a tool that names none); ``tokens``
+    maps a row's name to the token it stands for, for rows that stand for one (a generated
+    token: an inseq step's, a Captum output token's)."""
+
+    def __init__(self, rows: Mapping[str | None, np.ndarray] = (), tokens: Mapping[str | None, str] = ()) -> None:  # type: ignore[assignment]
+        super().__init__(rows)
+        self.tokens: dict[str | None, str] = dict(tokens)
+
+
+#: The tokens and the rows of scores, by name (a :class:`Rows` when rows stand for tokens).
 ToolScores = tuple[list[str], dict[str | None, np.ndarray]]
 
 
@@ -176,7 +188,11 @@ def to_record(scores: ToolScores, source: str | None = None) -> TokenScores:
     lone row named None: the unnamed row)."""
     tokens, rows = scores
     named = rows[None] if list(rows) == [None] else {str(label): row for label, row in rows.items()}
-    return TokenScores.checked(tokens, named, source, missing=True)
+    record = TokenScores.checked(tokens, named, source, missing=True)
+    row_tokens = getattr(rows, "tokens", None)
+    if not row_tokens:
+        return record
+    return replace(record, row_tokens=tuple(row_tokens.get(label) for label in rows))
 
 
 def rows_sharing_tokens(

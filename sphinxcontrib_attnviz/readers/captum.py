@@ -26,6 +26,7 @@ from typing import Any
 from ..data import unique_labels
 from ..errors import DataError
 from . import (
+    Rows,
     ToolScores,
     float_array,
     has_members,
@@ -92,6 +93,7 @@ def from_llm_result(obj: Any, source: str | None = None) -> ToolScores:
             f"({len(outputs)}, {len(tokens)})",
             source,
         )
-    for label, row in zip(unique_labels(["seq_attr", *outputs])[1:], matrix, strict=True):
+    labels = unique_labels(["seq_attr", *outputs])[1:]
+    for label, row in zip(labels, matrix, strict=True):
         rows[label] = row
-    return tokens, rows
+    return tokens, Rows(rows, tokens=dict(zip(labels, outputs, strict=True)))

@@ -150,11 +150,10 @@ def _own(data_format: str, text: str, source: str, limit: TokenLimit | None, opt
 
 
 def _inseq(raw: bytes, source: str, limit: TokenLimit | None, options: ReadOptions) -> TokenScores:
-    from .inseq import inseq_record
+    from .inseq import read_inseq
 
-    return inseq_record(
-        raw, source, sequence=options.sequence or 0, step=options.step, reduce=options.reduce, limit=limit
-    )
+    scores = read_inseq(raw, source, sequence=options.sequence or 0, step=options.step, reduce=options.reduce)
+    return _record(scores, source, limit)
 
 
 def _tool_json(data_format: str, text: str, source: str) -> ToolScores:

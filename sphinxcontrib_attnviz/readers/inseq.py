@@ -27,15 +27,15 @@ import json
 import re
 import zlib
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from ..data import TokenLimit, TokenScores, decode_text
+from ..data import decode_text
 from ..errors import DataError, OptionError
 from ..formats import json_document, no_repeated_keys
-from . import ToolScores, float_array, to_record
+from . import Rows, ToolScores, float_array
 
 WHAT = "inseq JSON"
 
@@ -190,33 +190,9 @@ def read_inseq(
     reduce: str | None = None,
 ) -> ToolScores:
     """The tokens and rows of one sequence of an inseq file: every generation step a row
-    (labelled ``step 3: "Paris"``, ``3`` its index from 0), or only ``step``'s; ``reduce``
-    (default ``inseq``) says how trailing dimensions become one score (:data:`REDUCTIONS`)."""
-    tokens, rows, _ = _read(raw, source, sequence, step, reduce)
-    return tokens, rows
-
-
-def inseq_record(
-    raw: bytes,
-    source: str,
-    *,
-    sequence: int | str = 0,
-    step: int | str | None = None,
-    reduce: str | None = None,
-    limit: TokenLimit | None = None,
-) -> TokenScores:
-    """:func:`read_inseq` as the record every front draws, each row standing for the
-    token generated at its step (the matrix view heads the row with it)."""
-    tokens, rows, generated = _read(raw, source, sequence, step, reduce)
-    if limit is not None:
-        limit.check(len(tokens), source)
-    return replace(to_record((tokens, rows), source), row_tokens=generated)
-
-
-def _read(
-    raw: bytes, source: str, sequence: int | str, step: int | str | None, reduce: str | None
-) -> tuple[list[str], dict[str | None, np.ndarray], tuple[str, ...]]:
-    """The tokens, the rows by label, and each row's generated token."""
+    (labelled ``step 3: "Paris"``, ``3`` its index from 0, standing for the token it
+    generated), or only ``step``'s; ``reduce`` (default ``inseq``) says how trailing
+    dimensions become one score (:data:`REDUCTIONS`)."""
     reduce = parse_reduce(reduce)
     seq = load_inseq(raw, source, sequence=sequence)
     scores = seq.aggregated(reduce)
@@ -230,11 +206,12 @@ def _read(
                 source,
             )
         steps = range(chosen, chosen + 1)
-    rows: dict[str | None, np.ndarray] = {}
+    rows = Rows()
     for column in steps:
         label = f"step {column}: {json.dumps(seq.generated[column], ensure_ascii=False)}"
         rows[label] = np.ascontiguousarray(scores[:, column])
-    return seq.tokens(), rows, tuple(seq.generated[column] for column in steps)
+        rows.tokens[label] = seq.generated[column]
+    return seq.tokens(), rows
 
 
 def parse_reduce(value: str | None) -> str:

@@ -85,12 +85,14 @@ def column_headers(viz: Visualization) -> list[str]:
 
 
 def row_headers(viz: Visualization) -> list[str]:
-    """Each row's token, as :func:`column_headers` shows a token, when every row stands for
-    one (:attr:`~..visualization.Visualization.row_display`); else each row's label
-    (:data:`DEFAULT_ROW_LABEL` for an unnamed one)."""
-    if viz.row_tokens is not None and viz.row_display is not None:
-        return _headers(viz.row_tokens, viz.row_display)
-    return [row.label if row.label is not None else DEFAULT_ROW_LABEL for row in viz.rows]
+    """Each row's token, as :func:`column_headers` shows a token, for a row that stands for
+    one (:attr:`~..visualization.Visualization.row_tokens`); else its label
+    (:data:`DEFAULT_ROW_LABEL` for an unnamed row)."""
+    labels = [row.label if row.label is not None else DEFAULT_ROW_LABEL for row in viz.rows]
+    if viz.row_tokens is None or viz.row_display is None:
+        return labels
+    shown = iter(_headers([token for token in viz.row_tokens if token is not None], viz.row_display))
+    return [label if token is None else next(shown) for label, token in zip(labels, viz.row_tokens, strict=True)]
 
 
 def _headers(tokens: Sequence[str], display: TokenDisplay) -> list[str]:
