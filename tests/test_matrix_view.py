@@ -27,8 +27,8 @@ from sphinxcontrib_attnviz.readers.files import parse_read_options, read_data
 from sphinxcontrib_attnviz.render import format_scores
 from sphinxcontrib_attnviz.render.html import render_html
 from sphinxcontrib_attnviz.render.latex import latex_fragment
-from sphinxcontrib_attnviz.render.matrix import column_headers, row_headers
-from sphinxcontrib_attnviz.render.text import render_text_lines
+from sphinxcontrib_attnviz.render.matrix import NARROW_TEXT_WIDTH, column_headers, matrix_grid, row_headers
+from sphinxcontrib_attnviz.render.text import legend_line, render_text_lines
 from sphinxcontrib_attnviz.visualization import Visualization, visualize
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -285,8 +285,9 @@ def test_sphinx_text_builder_and_cli_write_the_grid(tmp_path: Path, capsys: pyte
 
 @pytest.mark.parametrize(("builder", "suffix"), [("man", ".1"), ("texinfo", ".texi")])
 def test_man_and_texinfo_keep_the_grid_aligned(tmp_path: Path, builder: str, suffix: str) -> None:
-    """As groff and makeinfo show them, the grid's lines are the text output's, each
-    column's right edge where its header's is."""
+    """As groff and makeinfo show them, the grid's lines are the text grid's at 70
+    characters (every block of columns: an 80-column terminal holds them with the indent),
+    each column's right edge where its header's is; the legend follows as prose."""
     from test_sphinx_builders import read_written
 
     hostile = json.dumps({"tokens": [".TH", "-x", "@{}", "'q'", "--"], "matrix": [[1, 2, 3, 4, 5]] * 5})
@@ -300,15 +301,19 @@ def test_man_and_texinfo_keep_the_grid_aligned(tmp_path: Path, builder: str, suf
     )
     shown = read_written(build(source, builder) / f"matrix{suffix}")
     hostile_path = source / "hostile.json"
+    shown_lines = shown.splitlines()
     for viz in (load(INSEQ, legend="true"), load(hostile_path)):
-        header, first_row, *rows = render_text_lines(viz)[: len(viz.rows) + 1]
-        shown_lines = shown.splitlines()
-        start = next(number for number, line in enumerate(shown_lines) if line.strip() == first_row.strip())
-        indent = shown_lines[start].index(first_row.strip())
-        # the header, then every row, as the text output has them: the spaces kept, aligned
-        assert shown_lines[start - 1 : start + len(rows) + 1] == [
-            " " * indent + line for line in [header, first_row, *rows]
-        ]
+        grid = matrix_grid(viz, NARROW_TEXT_WIDTH)
+        for start_line in range(0, len(grid), len(viz.rows) + 2):  # each block: the header, the rows
+            header, first_row, *rows = grid[start_line : start_line + len(viz.rows) + 1]
+            start = next(number for number, line in enumerate(shown_lines) if line.strip() == first_row.strip())
+            indent = shown_lines[start].index(first_row.strip())
+            # the header, then every row, as the grid has them: the spaces kept, aligned
+            assert shown_lines[start - 1 : start + len(rows) + 1] == [
+                " " * indent + line for line in [header, first_row, *rows]
+            ]
+            assert all(len(line) <= 80 for line in shown_lines[start - 1 : start + len(rows) + 1])
+    assert " ".join(legend_line(load(INSEQ, legend="true")).split()) in " ".join(shown.split())
 
 
 # --- LaTeX and PDF -------------------------------------------------------------------------

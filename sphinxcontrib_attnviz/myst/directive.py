@@ -45,7 +45,7 @@ from ..options import (
 from ..render.html import render_html
 from ..render.latex import latex_fragment
 from ..render.latex_text import escape_latex
-from ..render.matrix import LATEX_PACKAGES
+from ..render.matrix import LATEX_PACKAGES, NARROW_TEXT_WIDTH, matrix_grid, matrix_notes
 from ..render.text import render_text_lines
 from ..sources import check_no_read_options, check_one_source, read_named_files
 from ..visualization import Visualization, visualize
@@ -210,11 +210,13 @@ def latex_source(viz: Visualization) -> str:
     loads what it needs (``xcolor``; for the matrix view also ``colortbl`` and ``graphicx``,
     :data:`..render.matrix.LATEX_PACKAGES`); if not, the text output: the tokens with their
     scores, or the matrix view's grid in a fixed-width font, its spaces kept."""
-    if viz.view == "matrix":
-        lines = "\\par\n".join(
+    if viz.view == "matrix":  # 70 characters of \small \texttt: the width of a page's text
+        grid = "\\par\n".join(
             "\\noindent\\texttt{" + "~".join(escape_latex(part).source for part in line.split(" ")) + "}"
-            for line in render_text_lines(viz)
+            for line in matrix_grid(viz, NARROW_TEXT_WIDTH)
         )
+        notes = "".join(f"\\par\n{escape_latex(note).source}" for note in matrix_notes(viz))
+        lines = f"{{\\small {grid}\\par}}{notes}"
     else:
         lines = "\\par\n".join(
             "\\newline ".join(escape_latex(part).source for part in line.split("\n")) for line in render_text_lines(viz)

@@ -278,6 +278,9 @@ def _latex_cells(row: ColouredRow, writer: LatexWriter) -> list[str]:
 
 #: The widest a block of the text grid may be, in columns of a terminal.
 TEXT_WIDTH = 100
+#: The same for outputs read on an 80-column terminal or a printed page, with their own
+#: indent: man pages, Texinfo, MyST-MD's LaTeX without colortbl.
+NARROW_TEXT_WIDTH = 70
 CLIPPED_MARK = "*"
 CLIPPED_FOOTNOTE = f"{CLIPPED_MARK} outside the colour range: clipped"
 _GAP = 2
@@ -298,9 +301,16 @@ def _pad(text: str, width: int, right: bool) -> str:
     return fill + text if right else text + fill
 
 
-def matrix_text_lines(viz: Visualization, markup: TextMarkup = PLAIN) -> list[str]:
-    """The grid, block by block of columns (a blank line between blocks), each line whole
-    (``markup.unbroken``), then the clipped note and the legend line."""
+def matrix_text_lines(viz: Visualization, markup: TextMarkup = PLAIN, width: int = TEXT_WIDTH) -> list[str]:
+    """The grid (:func:`matrix_grid`), each line whole (``markup.unbroken``), then its notes
+    (:func:`matrix_notes`)."""
+    grid = [markup.line(markup.unbroken(line)) if line else line for line in matrix_grid(viz, width)]
+    return grid + [markup.line(markup.plain(note)) for note in matrix_notes(viz)]
+
+
+def matrix_grid(viz: Visualization, width: int = TEXT_WIDTH) -> list[str]:
+    """The aligned grid, block by block of columns at most ``width`` characters wide (a
+    blank line between blocks): the headers' line, then a line per row."""
     headers = column_headers(viz)
     labels = row_headers(viz)
     cells = [
@@ -313,7 +323,7 @@ def matrix_text_lines(viz: Visualization, markup: TextMarkup = PLAIN) -> list[st
     label_width = max(map(text_width, labels))
     widths = [max(text_width(headers[index]), *(len(row[index]) for row in cells)) for index in range(len(headers))]
     grid: list[str] = []
-    for block in column_blocks([width + _GAP for width in widths], max(TEXT_WIDTH - label_width, 1)):
+    for block in column_blocks([column + _GAP for column in widths], max(width - label_width, 1)):
         if grid:
             grid.append("")
         parts = [_pad("", label_width, False)] + [_pad(headers[index], widths[index], True) for index in block]
@@ -321,12 +331,13 @@ def matrix_text_lines(viz: Visualization, markup: TextMarkup = PLAIN) -> list[st
         for label, row in zip(labels, cells, strict=True):
             parts = [_pad(label, label_width, False)] + [_pad(row[index], widths[index], True) for index in block]
             grid.append((" " * _GAP).join(parts).rstrip())
-    lines = [markup.line(markup.unbroken(line)) if line else line for line in grid]
-    if any(row.clipped.any() for row in viz.rows):
-        lines.append(markup.line(markup.plain(CLIPPED_FOOTNOTE)))
-    if viz.legend:
-        lines.append(markup.line(markup.plain(legend_line(viz))))
-    return lines
+    return grid
+
+
+def matrix_notes(viz: Visualization) -> list[str]:
+    """What follows the grid, as prose: the note on clipped scores (if any), the legend line."""
+    notes = [CLIPPED_FOOTNOTE] if any(row.clipped.any() for row in viz.rows) else []
+    return notes + ([legend_line(viz)] if viz.legend else [])
 
 
 __all__ = [
@@ -335,7 +346,9 @@ __all__ = [
     "column_headers",
     "iter_matrix_html",
     "latex_matrix",
+    "matrix_grid",
     "matrix_latex_fragment",
+    "matrix_notes",
     "matrix_text_lines",
     "render_matrix_html",
     "row_headers",

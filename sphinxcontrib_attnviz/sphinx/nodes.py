@@ -23,6 +23,7 @@ from ..options import VizOptions
 from ..render.html import render_html
 from ..render.latex import latex_fragment, unsupported_message
 from ..render.latex_text import fontenc_encodings
+from ..render.matrix import NARROW_TEXT_WIDTH, matrix_grid, matrix_notes
 from ..render.roff import ROFF
 from ..render.roff import paragraphs as roff_paragraphs
 from ..render.roff import preformatted as roff_preformatted
@@ -148,7 +149,8 @@ def visit_texinfo(translator: SphinxTranslator, node: attention_viz) -> None:
         translator.add_anchor(id_, node)  # type: ignore[attr-defined]
     viz = node["viz"]
     if viz.view == "matrix":  # the grid, aligned
-        translator.body.append(texinfo_preformatted(render_text_lines(viz)))  # type: ignore[attr-defined]
+        notes = "".join(f"\n{TEXINFO.plain(note)}\n" for note in matrix_notes(viz))
+        translator.body.append(texinfo_preformatted(matrix_grid(viz, NARROW_TEXT_WIDTH)) + notes)  # type: ignore[attr-defined]
         raise nodes.SkipNode
     for line in render_text_lines(viz, TEXINFO):
         translator.body.append(f"\n{line}\n")  # type: ignore[attr-defined]
@@ -161,7 +163,8 @@ def visit_man(translator: SphinxTranslator, node: attention_viz) -> None:
     translator.ensure_eol()  # type: ignore[attr-defined]
     viz = node["viz"]
     if viz.view == "matrix":  # the grid, aligned
-        translator.body.append(roff_preformatted(render_text_lines(viz)))  # type: ignore[attr-defined]
+        notes = roff_paragraphs([ROFF.line(ROFF.plain(note)) for note in matrix_notes(viz)])
+        translator.body.append(roff_preformatted(matrix_grid(viz, NARROW_TEXT_WIDTH)) + notes)  # type: ignore[attr-defined]
     else:
         translator.body.append(roff_paragraphs(render_text_lines(viz, ROFF)))  # type: ignore[attr-defined]
     raise nodes.SkipNode
