@@ -8,10 +8,12 @@ original per-token way; the whole command line against the reference script as p
 (wall time, peak RSS); an error on the last line of a long scores file against
 ``numpy.loadtxt`` reading it; page weight raw and gzip-compressed; a Sphinx project with the
 extension against the same HTML pre-rendered into ``raw`` blocks, and an incremental
-rebuild; start-up of a project that enables the extension without using it; the command
-line's page in Chromium against a plain-text page of the same words (load, relayout,
-memory; ``benchmarks/browser_bench.py``), skipped with a line on stderr saying why where
-playwright or Chromium is missing.
+rebuild; start-up of a project that enables the extension without using it; image export
+(SVG, PNG, PDF of 1,000 tokens, and a matrix) against matplotlib drawing the same texts
+plainly, with an absolute target (at most 2 s each); the command line's page in Chromium
+against a plain-text page of the same words (load, relayout, memory;
+``benchmarks/browser_bench.py``), skipped with a line on stderr saying why where playwright
+or Chromium is missing.
 
     .venv/bin/python benchmarks/bench.py --browser-only  # only the browser rows (a minute or two)
 """
@@ -41,9 +43,12 @@ sys.path.insert(0, str(HERE))
 from browser_bench import NARROW_WIDTH, WIDE, PageFigures, measure_pages, plain_page, unavailable  # noqa: E402
 from reference_viz import reference_page  # noqa: E402
 
+from sphinxcontrib_attnviz.api import AttentionViz  # noqa: E402
 from sphinxcontrib_attnviz.data import ScoreRow, TokenScores  # noqa: E402
 from sphinxcontrib_attnviz.pages import html_page  # noqa: E402
+from sphinxcontrib_attnviz.render import format_scores  # noqa: E402
 from sphinxcontrib_attnviz.render.html import iter_html, render_html  # noqa: E402
+from sphinxcontrib_attnviz.render.matrix import column_headers, row_headers  # noqa: E402
 from sphinxcontrib_attnviz.visualization import visualize  # noqa: E402
 
 
@@ -71,6 +76,9 @@ class Sizes:
     browser: list[int]
     #: Lines of the long scores file whose last line is an error.
     big_file: int
+    #: Tokens of the token view's images, and the side of the matrix view's.
+    image_tokens: int
+    matrix: int
 
 
 FULL = Sizes(
@@ -82,10 +90,26 @@ FULL = Sizes(
     repeats=3,
     browser=[10_000, 100_000],
     big_file=10_000_000,
+    image_tokens=1_000,
+    matrix=30,
 )
-SMOKE = Sizes(core=[100, 1_000], process=2_000, pages=3, figures=2, tokens=20, repeats=1, browser=[200], big_file=2_000)
+SMOKE = Sizes(
+    core=[100, 1_000],
+    process=2_000,
+    pages=3,
+    figures=2,
+    tokens=20,
+    repeats=1,
+    browser=[200],
+    big_file=2_000,
+    image_tokens=20,
+    matrix=4,
+)
 #: The size at which the page weight and browser targets apply.
 TARGET_SIZE = 100_000
+#: The image export target: this many tokens, each format in at most this many seconds.
+IMAGE_TARGET_TOKENS = 1_000
+IMAGE_TARGET_SECONDS = 2.0
 
 
 def random_text(count: int, seed: int = 0) -> tuple[list[str], list[float]]:
@@ -349,6 +373,92 @@ def startup_rows(sizes: Sizes, folder: Path) -> list[Row]:
     ]
 
 
+def plain_texts_image(texts: list[str], path: Path, size: tuple[float, float]) -> None:
+    """The image rows' reference: matplotlib drawing ``texts`` as plain figure texts (no
+    boxes, no colours, the default font), 12 to a line, on a figure of ``size`` inches,
+    saved with the same settings and dpi as ours."""
+    import matplotlib
+    from matplotlib.figure import Figure
+
+    from sphinxcontrib_attnviz.render.image import DEFAULT_DPI, SETTINGS
+
+    per_line = 12
+    lines = -(-len(texts) // per_line)
+    with matplotlib.rc_context(SETTINGS):
+        figure = Figure(figsize=size)
+        for index, text in enumerate(texts):
+            line, column = divmod(index, per_line)
+            figure.text(column / per_line, 1 - (line + 1) / (lines + 1), text, fontsize=10, parse_math=False)
+        figure.savefig(path, dpi=DEFAULT_DPI)
+
+
+def image_times(
+    viz: AttentionViz, texts: list[str], folder: Path, image_format: str, repeats: int
+) -> tuple[float, float]:
+    """Seconds for ``viz.save`` to a file of ``image_format``, and for its reference
+    (:func:`plain_texts_image` of ``texts`` at the figure's size): the best of ``repeats``
+    runs each, taking turns, after one uncounted run of each (imports, font lookups)."""
+    from sphinxcontrib_attnviz.render.image import draw_figure
+
+    size = tuple(draw_figure(viz.visualization).get_size_inches())
+    ours = partial(viz.save, folder / f"ours.{image_format}")
+    reference = partial(plain_texts_image, texts, folder / f"reference.{image_format}", size)
+    ours(), reference()
+    ours_best = reference_best = float("inf")
+    for _ in range(repeats):
+        ours_best = min(ours_best, best_time(ours, 1))
+        reference_best = min(reference_best, best_time(reference, 1))
+    return ours_best, reference_best
+
+
+def image_rows(sizes: Sizes, folder: Path) -> list[Row]:
+    """``AttentionViz.save`` of random words with random scores as SVG, PNG and PDF (the
+    token view; the issue's target: at most 2 s each at 1,000 tokens), and of a square
+    attention matrix as PNG (the matrix view, for information), each against matplotlib
+    drawing the same texts plainly (:func:`image_times`)."""
+    count = sizes.image_tokens
+    tokens, scores = random_text(count)
+    viz = AttentionViz(tokens, scores)
+    targeted = count == IMAGE_TARGET_TOKENS
+    rows = []
+    for image_format in ("svg", "png", "pdf"):
+        ours, reference = image_times(viz, tokens, folder, image_format, sizes.repeats)
+        rows.append(
+            Row(
+                f"image export: {image_format.upper()}, token view, vs matplotlib plain texts",
+                f"{count:,}",
+                seconds(ours),
+                seconds(reference),
+                ours / reference,
+                f"at most {IMAGE_TARGET_SECONDS:g} s" if targeted else "",
+                ours <= IMAGE_TARGET_SECONDS or not targeted,
+            )
+        )
+    side = sizes.matrix
+    rng = np.random.default_rng(3)
+    words = random_text(side, seed=3)[0]
+    matrix = AttentionViz(words, {f"q{row}": rng.random(side).tolist() for row in range(side)}, view="matrix")
+    drawn = matrix.visualization
+    texts = [
+        *column_headers(drawn),
+        *row_headers(drawn),
+        *(score for row in drawn.rows for score in format_scores(row.scores)),
+    ]
+    ours, reference = image_times(matrix, texts, folder, "png", sizes.repeats)
+    rows.append(
+        Row(
+            "image export: PNG, matrix view, vs matplotlib plain texts",
+            f"{side} x {side}",
+            seconds(ours),
+            seconds(reference),
+            ours / reference,
+            "",
+            True,
+        )
+    )
+    return rows
+
+
 def browser_rows(sizes: Sizes) -> list[Row]:
     """The command line's page in Chromium against a plain-text page of the same words: load,
     relayout and memory, at each size; none (and a line on stderr) where Chromium cannot run."""
@@ -456,7 +566,7 @@ def main() -> int:
             timing, weight = core_rows(sizes)
             rows = timing + process_rows(sizes, folder) + big_file_rows(sizes, folder) + weight
             rows += sphinx_rows(sizes, folder)
-            rows += startup_rows(sizes, folder) + browser_rows(sizes)
+            rows += startup_rows(sizes, folder) + image_rows(sizes, folder) + browser_rows(sizes)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     print_table(rows)

@@ -22,6 +22,8 @@ def test_benchmark_smoke_run_prints_the_table() -> None:
     assert {"page bytes/token (raw)", "page bytes/token (gzip)", "sphinx: full build vs raw html"} <= measures
     assert any("(1 page re-read)" in line for line in lines)
     assert any("matplotlib imported: False" in line for line in lines)
+    images = ("SVG, token view", "PNG, token view", "PDF, token view", "PNG, matrix view")
+    assert {f"image export: {image}, vs matplotlib plain texts" for image in images} <= measures
 
 
 def test_an_unused_extension_does_not_import_matplotlib(tmp_path: Path) -> None:

@@ -23,6 +23,9 @@ one ``UserWarning`` naming the characters (:func:`missing_glyphs`); it never fai
 Every format is deterministic: the SVG keeps text as text (``svg.fonttype: none``,
 selectable and searchable), holds no external reference, and has no date and fixed ids
 (``svg.hashsalt``); the PDF has no creation date.
+
+Speed: each token is a box and a text artist (the SVG keeps them apart, with their ids);
+``make bench`` times 1,000 tokens in each format (at most 2 s each is the target).
 """
 
 from __future__ import annotations
@@ -85,6 +88,9 @@ BAR_SLICES = 96
 #: (what a light page's text colour is).
 TEXT_COLOUR = "#000000"
 SALT = "attnviz"
+#: The matplotlib settings every image is drawn and saved with: the SVG's text as text,
+#: its ids fixed, the PDF's fonts TrueType, paths exactly as drawn.
+SETTINGS = {"svg.fonttype": "none", "svg.hashsalt": SALT, "pdf.fonttype": 42, "path.simplify": False}
 
 
 @cache
@@ -592,8 +598,7 @@ def save_image(
         "pdf": {"CreationDate": None, "ModDate": None},
         "png": {"Software": None},
     }[image_format]
-    settings = {"svg.fonttype": "none", "svg.hashsalt": SALT, "pdf.fonttype": 42, "path.simplify": False}
-    with matplotlib.rc_context(settings):
+    with matplotlib.rc_context(SETTINGS):
         figure = draw_figure(viz, width)
         with quiet_glyphs():
             figure.savefig(file, format=image_format, dpi=dpi, metadata=metadata, facecolor="white")
