@@ -43,7 +43,7 @@ from .readers.files import DATA_FORMATS, parse_read_options
 from .readers.files import read_data as read_data_file
 from .readers.inseq import REDUCTIONS
 from .render.html import iter_html
-from .render.image import DEFAULT_WIDTH, IMAGE_FORMATS, save_image
+from .render.image import DEFAULT_WIDTH, IMAGE_FORMATS, WIDTH_RANGE, save_image
 from .render.latex import latex_fragment, unsupported_message
 from .render.matrix import LATEX_PACKAGES
 from .render.text import render_text
@@ -152,7 +152,7 @@ def build_parser() -> OneLineErrorParser:
     )
     output.add_argument(
         "--width",
-        type=positive_inches,
+        type=image_inches,
         default=DEFAULT_WIDTH,
         help=f"svg/png/pdf: the image's width in inches, where lines wrap (default: {DEFAULT_WIDTH:g})",
     )
@@ -170,14 +170,15 @@ def build_parser() -> OneLineErrorParser:
     return parser
 
 
-def positive_inches(text: str) -> float:
-    """``--width``: a positive, finite number of inches."""
+def image_inches(text: str) -> float:
+    """``--width``: a number of inches within the images' :data:`.render.image.WIDTH_RANGE`."""
+    low, high = WIDTH_RANGE
     try:
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a number of inches: {text!r}") from None
-    if not 0 < value < float("inf"):
-        raise argparse.ArgumentTypeError(f"the width must be a positive number of inches, not {text}")
+    if not low <= value <= high:
+        raise argparse.ArgumentTypeError(f"the width must be a number of inches from {low:g} to {high:g}, not {text}")
     return value
 
 

@@ -157,10 +157,10 @@ def test_a_narrower_figure_wraps_into_more_lines(tmp_path: Path) -> None:
         root, _ = svg_tree(figure(), tmp_path, width=width)
         return {corners(group)[1] for group in groups(root, "attnviz-box-0-").values()}
 
-    wide, narrow = line_tops(12.0), line_tops(2.0)
+    wide, narrow = line_tops(12.0), line_tops(3.0)
     assert len(wide) == 2 and len(narrow) > len(wide)
-    root, _ = svg_tree(figure(), tmp_path, width=2.0)
-    assert all(corners(group)[2] <= 2.0 * 72 for group in groups(root, "attnviz-box-").values())
+    root, _ = svg_tree(figure(), tmp_path, width=3.0)
+    assert all(corners(group)[2] <= 3.0 * 72 for group in groups(root, "attnviz-box-").values())
 
 
 def test_every_box_fits_its_text_as_the_renderer_draws_it() -> None:
@@ -260,7 +260,26 @@ def test_save_refuses_an_unknown_suffix_or_width(tmp_path: Path) -> None:
     viz = AttentionViz(["a", "b"], [0.1, 0.2])
     with pytest.raises(ValueError, match=r"\.svg, \.png or \.pdf"):
         viz.save(tmp_path / "fig.gif")
-    with pytest.raises(ValueError, match="positive"):
-        viz.save(tmp_path / "fig.svg", width=0)
+    for width in (0, 2.5, 101, float("inf"), float("nan"), "8"):
+        with pytest.raises(ValueError, match="a number of inches from 3 to 100"):
+            viz.save(tmp_path / "fig.svg", width=width)  # type: ignore[arg-type]
+    assert not (tmp_path / "fig.svg").exists()
     with pytest.raises(ValueError, match="image format"):
         save_image(viz.visualization, tmp_path / "fig.svg", "eps")
+
+
+def test_long_labels_are_cut_to_fit_and_spaces_are_kept(tmp_path: Path) -> None:
+    label = "a very long row label " * 20
+    viz = AttentionViz(["  two  spaces", "b"], {label: [0.1, 0.2], "short": [0.3, 0.4]})
+    root, _ = svg_tree(viz, tmp_path, width=4.0)
+    assert root.get("{http://www.w3.org/XML/1998/namespace}space") == "preserve"
+    texts = {
+        group.get("id"): group.find(f"{SVG}text").text
+        for group in groups(root, "attnviz-").values()
+        if group.find(f"{SVG}text") is not None
+    }
+    cut = texts["attnviz-label-0"]
+    assert cut.endswith("\u2026") and label.startswith(cut[:-1]) and len(cut) < len(label)
+    assert texts["attnviz-label-1"] == "short"
+    assert texts["attnviz-text-0-0"] == "  two  spaces"
+    assert all(corners(group)[2] <= 4.0 * 72 for group in groups(root, "attnviz-box-").values())

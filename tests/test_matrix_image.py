@@ -193,3 +193,18 @@ def test_pdf_of_the_matrix_has_its_headers_as_text(tmp_path: Path, poppler: None
         for score, absent in zip(format_scores(row.scores), row.missing.tolist(), strict=True):
             if not absent:
                 assert score in squeezed
+
+
+def test_long_headers_are_cut_and_every_column_stays_on_the_figure(tmp_path: Path) -> None:
+    viz = AttentionViz.from_attention(["a", "b" * 300], [[1.0, 2.0], [3.0, 4.0]], queries=["y" * 800, "z"])
+    root = save_svg(viz, tmp_path / "long.svg", width=4.0)
+    columns = texts_by_id(root, "attnviz-col-")
+    assert columns["attnviz-col-0"] == "a" and columns["attnviz-col-1"].endswith("\u2026")
+    rows = texts_by_id(root, "attnviz-row-")
+    assert rows["attnviz-row-0-0"].endswith("\u2026") and rows["attnviz-row-0-1"] == "z"
+    scores = texts_by_id(root, "attnviz-score-")
+    assert sorted(scores.values()) == ["1.000", "2.000", "3.000", "4.000"]
+    width = float(root.get("width", "0").removesuffix("pt"))
+    for group in root.iter(f"{SVG}g"):
+        if group.get("id", "").startswith("attnviz-score-"):
+            assert float(group.find(f"{SVG}text").get("x")) < width

@@ -30,6 +30,7 @@ Speed: each token is a box and a text artist (the SVG keeps them apart, with the
 
 from __future__ import annotations
 
+import io
 import os
 import unicodedata
 import warnings
@@ -50,6 +51,13 @@ from .matrix import column_blocks, column_headers, row_headers
 IMAGE_FORMATS = ("svg", "png", "pdf")
 #: The default width in inches (about a page's text width, or a slide's half).
 DEFAULT_WIDTH = 8.0
+#: The narrowest and widest a figure may be, in inches: room for a row label, a column
+#: of scores and the legend's colour bar; a size matplotlib can save.
+WIDTH_RANGE = (3.0, 100.0)
+#: The most of the width a row label may take, and the longest a column header may be
+#: (points): a longer one is cut, ``…`` at its end (the HTML and text outputs keep it whole).
+LABEL_SHARE = 0.35
+MAX_HEADER = 144.0
 #: The default resolution of a PNG, in pixels per inch.
 DEFAULT_DPI = 150
 #: Font families, in order of preference: the first that has a character draws it.
@@ -88,6 +96,7 @@ BAR_SLICES = 96
 #: (what a light page's text colour is).
 TEXT_COLOUR = "#000000"
 SALT = "attnviz"
+ELLIPSIS = "\u2026"
 #: The matplotlib settings every image is drawn and saved with: the SVG's text as text,
 #: its ids fixed, the PDF's fonts TrueType, paths exactly as drawn.
 SETTINGS = {"svg.fonttype": "none", "svg.hashsalt": SALT, "pdf.fonttype": 42, "path.simplify": False}
@@ -261,6 +270,20 @@ def _wrap_words(text: str, measure: Measure, width: float) -> list[str]:
     return lines
 
 
+def fitted(text: str, measure: Measure, limit: float) -> str:
+    """``text``, or as much of its start as fits ``limit`` points followed by ``…``."""
+    if measure(text) <= limit:
+        return text
+    low, high = 0, len(text)
+    while low < high:  # the longest start that fits with the ellipsis
+        middle = (low + high + 1) // 2
+        if measure(text[:middle] + ELLIPSIS) <= limit:
+            low = middle
+        else:
+            high = middle - 1
+    return text[:low] + ELLIPSIS
+
+
 def legend_text(legend: Legend) -> str:
     """The colormap's name, the centre and the legend's notes, as the HTML legend says them."""
     scale = legend.scale
@@ -284,13 +307,15 @@ def _drawn_texts(viz: Visualization) -> Iterator[str]:
 
 def draw_figure(viz: Visualization, width: float = DEFAULT_WIDTH) -> Any:
     """A matplotlib ``Figure`` of ``viz`` in its view (tokens or matrix), ``width`` inches
-    wide (its height fits the content). Warns (one ``UserWarning``) when a character has no glyph in any
-    font of :func:`font_families`."""
-    if not width > 0:
-        raise ValueError(f"the width must be a positive number of inches, not {width!r}")
+    wide (its height fits the content). Warns (one ``UserWarning``, pointing at the caller
+    of :meth:`~..api.AttentionViz.save`) when a character has no glyph in any font of
+    :func:`font_families`. Raises ValueError for a width outside :data:`WIDTH_RANGE`."""
+    low, high = WIDTH_RANGE
+    if not (isinstance(width, int | float) and low <= width <= high):
+        raise ValueError(f"the width must be a number of inches from {low:g} to {high:g}, not {width!r}")
     missing = missing_glyphs(_drawn_texts(viz))
     if missing:
-        warnings.warn(missing_message(missing), stacklevel=3)
+        warnings.warn(missing_message(missing), stacklevel=4)
     with quiet_glyphs():
         return _draw_matrix(viz, width) if viz.view == "matrix" else _draw(viz, width)
 
@@ -412,9 +437,9 @@ def legend_height(legend: Legend | None, measure: Measure, width: float) -> tupl
 def _draw(viz: Visualization, width: float) -> Any:
     measure = text_measure()
     total = width * 72.0
-    labels = [row.label for row in viz.rows if row.label is not None]
-    label_width = max(map(measure, labels), default=0.0)
-    indent = label_width + LABEL_GAP if labels else 0.0
+    labels = [None if row.label is None else fitted(row.label, measure, total * LABEL_SHARE) for row in viz.rows]
+    label_width = max((measure(label) for label in labels if label is not None), default=0.0)
+    indent = label_width + LABEL_GAP if label_width else 0.0
     lines = _row_lines(viz, measure, max(total - 2 * MARGIN - indent, 1.0))
     box_height = measure.ascent + measure.descent + 2 * PAD_Y
     line_step = box_height + LINE_GAP
@@ -425,8 +450,8 @@ def _draw(viz: Visualization, width: float) -> Any:
     canvas = Canvas(total, height, measure)
     for row_number, row in enumerate(viz.rows):
         top = MARGIN + row_number * (row_height + ROW_GAP)
-        if row.label is not None:
-            canvas.text(MARGIN, top, row.label, TEXT_COLOUR, f"attnviz-label-{row_number}")
+        if labels[row_number] is not None:
+            canvas.text(MARGIN, top, labels[row_number], TEXT_COLOUR, f"attnviz-label-{row_number}")
         _draw_row(canvas, row, row_number, lines, MARGIN + indent, top)
     if viz.legend is not None:
         draw_legend(canvas, viz.legend, MARGIN + len(viz.rows) * (row_height + ROW_GAP) - ROW_GAP, legend_lines)
@@ -501,7 +526,8 @@ def _draw_matrix(viz: Visualization, width: float) -> Any:
     with the headers repeated; then the legend."""
     measure = text_measure()
     total = width * 72.0
-    headers, labels = column_headers(viz), row_headers(viz)
+    headers = [fitted(header, measure, MAX_HEADER) for header in column_headers(viz)]
+    labels = [fitted(label, measure, total * LABEL_SHARE) for label in row_headers(viz)]
     annotated = len(viz.rows) * len(headers) <= MAX_ANNOTATED_CELLS
     scores = [format_scores(row.scores) for row in viz.rows] if annotated else []
     box_height = measure.ascent + measure.descent + 2 * PAD_Y
@@ -588,7 +614,9 @@ def save_image(
     """Write ``viz`` (either view) as ``image_format`` (svg, png or pdf) to ``file`` (a path
     or a binary file), ``width`` inches wide; ``dpi``: a PNG's pixels per inch (its size is
     ``round(width * dpi)`` pixels wide). The same figure always gives the same bytes.
-    Raises ValueError for an unknown format or a width that is not positive."""
+    A row label wider than :data:`LABEL_SHARE` of the width, or a column header longer
+    than :data:`MAX_HEADER`, is cut with ``…``. Raises ValueError for an unknown format
+    or a width outside :data:`WIDTH_RANGE`."""
     import matplotlib
 
     if image_format not in IMAGE_FORMATS:
@@ -601,4 +629,14 @@ def save_image(
     with matplotlib.rc_context(SETTINGS):
         figure = draw_figure(viz, width)
         with quiet_glyphs():
-            figure.savefig(file, format=image_format, dpi=dpi, metadata=metadata, facecolor="white")
+            if image_format != "svg":
+                figure.savefig(file, format=image_format, dpi=dpi, metadata=metadata, facecolor="white")
+                return
+            drawn = io.BytesIO()
+            figure.savefig(drawn, format="svg", metadata=metadata, facecolor="white")
+    # spaces inside a text (a token's, a label's) are drawn as they are, not collapsed
+    svg = drawn.getvalue().replace(b"<svg ", b'<svg xml:space="preserve" ', 1)
+    if hasattr(file, "write"):
+        file.write(svg)
+    else:
+        Path(file).write_bytes(svg)
