@@ -20,7 +20,8 @@ import pytest
 from sphinxcontrib_attnviz import cli
 from sphinxcontrib_attnviz.api import AttentionViz
 from sphinxcontrib_attnviz.render.html import render_html
-from sphinxcontrib_attnviz.render.image import draw_figure, missing_glyphs, save_image
+from sphinxcontrib_attnviz.render.fonts import missing_glyphs
+from sphinxcontrib_attnviz.render.image import draw_figure, save_image
 
 SVG = "{http://www.w3.org/2000/svg}"
 NAN = float("nan")

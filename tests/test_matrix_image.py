@@ -22,7 +22,7 @@ from test_image import SVG, png_size
 from sphinxcontrib_attnviz import AttentionViz
 from sphinxcontrib_attnviz.cli import main as cli_main
 from sphinxcontrib_attnviz.render import format_scores
-from sphinxcontrib_attnviz.render.image import MAX_ANNOTATED_CELLS
+from sphinxcontrib_attnviz.render.matrix_image import MAX_ANNOTATED_CELLS
 from sphinxcontrib_attnviz.render.matrix import column_headers, row_headers
 
 DATA = Path(__file__).parent / "data"

@@ -32,20 +32,31 @@ from __future__ import annotations
 
 import io
 import os
-import unicodedata
 import warnings
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
-from ..visualization import ColouredRow, Legend, Visualization
-from . import format_bound, format_scores, legend_notes
-from .matrix import column_blocks, column_headers, row_headers
+from ..visualization import ColouredRow, Visualization
+from .canvas import (
+    LABEL_GAP,
+    LABEL_SHARE,
+    LINE_GAP,
+    MARGIN,
+    PAD_X,
+    ROW_GAP,
+    TEXT_COLOUR,
+    Canvas,
+    Measure,
+    draw_legend,
+    fitted,
+    legend_height,
+    legend_text,
+    text_measure,
+)
+from .fonts import missing_glyphs, missing_message, quiet_glyphs
+from .matrix import column_headers, row_headers
 
 #: The formats :func:`save_image` writes, by file suffix.
 IMAGE_FORMATS = ("svg", "png", "pdf")
@@ -54,97 +65,12 @@ DEFAULT_WIDTH = 8.0
 #: The narrowest and widest a figure may be, in inches: room for a row label, a column
 #: of scores and the legend's colour bar; a size matplotlib can save.
 WIDTH_RANGE = (3.0, 100.0)
-#: The most of the width a row label may take, and the longest a column header may be
-#: (points): a longer one is cut, ``…`` at its end (the HTML and text outputs keep it whole).
-LABEL_SHARE = 0.35
-MAX_HEADER = 144.0
 #: The default resolution of a PNG, in pixels per inch.
 DEFAULT_DPI = 150
-#: Font families, in order of preference: the first that has a character draws it.
-FONT_FAMILIES = (
-    "DejaVu Sans",
-    "Noto Sans CJK JP",
-    "Noto Sans CJK SC",
-    "Source Han Sans",
-    "Droid Sans Fallback",
-    "WenQuanYi Micro Hei",
-    "Noto Sans Symbols 2",
-    "Noto Emoji",
-    "Symbola",
-)
-FONT_SIZE = 10.0  # points
-#: Space inside a token's box, left and right, and above and below the text (points).
-PAD_X = 2.0
-PAD_Y = 2.0
-#: Space between two lines of boxes, and between two rows (points).
-LINE_GAP = 3.0
-ROW_GAP = 8.0
-#: Space between two blocks of a matrix's columns (points).
-BLOCK_GAP = 14.0
-#: A matrix of more cells than this is drawn in colours only, without its scores as text
-#: (each text costs matplotlib a few milliseconds; the HTML and text outputs give them all).
-MAX_ANNOTATED_CELLS = 1000
-#: The figure's margin (points).
-MARGIN = 6.0
-#: Space after a row's label (points).
-LABEL_GAP = 8.0
-#: The legend's colour bar: its size and how many slices draw its gradient.
-BAR_WIDTH = 120.0
-BAR_HEIGHT = 9.0
-BAR_SLICES = 96
-#: The colour of labels, plain text, the legend and missing cells' outlines and text
-#: (what a light page's text colour is).
-TEXT_COLOUR = "#000000"
 SALT = "attnviz"
-ELLIPSIS = "\u2026"
 #: The matplotlib settings every image is drawn and saved with: the SVG's text as text,
 #: its ids fixed, the PDF's fonts TrueType, paths exactly as drawn.
 SETTINGS = {"svg.fonttype": "none", "svg.hashsalt": SALT, "pdf.fonttype": 42, "path.simplify": False}
-
-
-@cache
-def font_families() -> tuple[str, ...]:
-    """The families of :data:`FONT_FAMILIES` that matplotlib finds on this machine
-    (DejaVu Sans, which matplotlib ships, always)."""
-    from matplotlib import font_manager
-
-    known = {entry.name for entry in font_manager.fontManager.ttflist}
-    return tuple(family for family in FONT_FAMILIES if family in known) or ("DejaVu Sans",)
-
-
-@cache
-def _charmaps() -> tuple[frozenset[int], ...]:
-    from matplotlib import font_manager
-
-    maps = []
-    for family in font_families():
-        path = font_manager.findfont(font_manager.FontProperties(family=family), fallback_to_default=True)
-        maps.append(frozenset(font_manager.get_font(path).get_charmap()))
-    return tuple(maps)
-
-
-def missing_glyphs(texts: Iterable[str]) -> list[str]:
-    """The characters of ``texts`` that no font of :func:`font_families` has, in order of
-    code point (spaces and other characters that draw nothing on their own left out)."""
-    wanted = {char for text in texts for char in text if not char.isspace()}
-    maps = _charmaps()
-    return sorted(
-        (
-            char
-            for char in wanted
-            if not any(ord(char) in charmap for charmap in maps) and unicodedata.category(char) not in ("Cf", "Mn")
-        ),
-        key=ord,
-    )
-
-
-def missing_message(chars: list[str]) -> str:
-    shown = ", ".join(f"{char} (U+{ord(char):04X})" for char in chars[:20])
-    more = f" and {len(chars) - 20} more" if len(chars) > 20 else ""
-    return (
-        f"no font of {', '.join(font_families())} has a glyph for {shown}{more}: "
-        "drawn as a missing-glyph box (install a font that covers them, e.g. Noto Sans CJK or Noto Emoji)"
-    )
 
 
 @dataclass(frozen=True)
@@ -184,26 +110,6 @@ class Lines:
     def newline(self) -> None:
         self.lines.append([])
         self.x = 0.0
-
-
-class Measure:
-    """Text widths in points, from matplotlib's unhinted font metrics (with fallback fonts)."""
-
-    def __init__(self, prop: Any) -> None:
-        from matplotlib.textpath import TextToPath
-
-        self.prop = prop
-        self._engine = TextToPath()
-        self._widths: dict[str, float] = {}
-        _, height, descent = self._engine.get_text_width_height_descent("ÁgjÉ|", prop, ismath=False)
-        self.ascent = height - descent
-        self.descent = descent
-
-    def __call__(self, text: str) -> float:
-        width = self._widths.get(text)
-        if width is None:
-            width = self._widths[text] = self._engine.get_text_width_height_descent(text, self.prop, ismath=False)[0]
-        return width
 
 
 def _row_lines(viz: Visualization, measure: Measure, width: float) -> list[list[Item]]:
@@ -255,43 +161,6 @@ def _row_lines(viz: Visualization, measure: Measure, width: float) -> list[list[
     return lines.lines
 
 
-def _wrap_words(text: str, measure: Measure, width: float) -> list[str]:
-    """Plain text wrapped between words to ``width`` points."""
-    lines: list[str] = []
-    current = ""
-    for word in text.split(" "):
-        candidate = f"{current} {word}" if current else word
-        if current and measure(candidate) > width:
-            lines.append(current)
-            current = word
-        else:
-            current = candidate
-    lines.append(current)
-    return lines
-
-
-def fitted(text: str, measure: Measure, limit: float) -> str:
-    """``text``, or as much of its start as fits ``limit`` points followed by ``…``."""
-    if measure(text) <= limit:
-        return text
-    low, high = 0, len(text)
-    while low < high:  # the longest start that fits with the ellipsis
-        middle = (low + high + 1) // 2
-        if measure(text[:middle] + ELLIPSIS) <= limit:
-            low = middle
-        else:
-            high = middle - 1
-    return text[:low] + ELLIPSIS
-
-
-def legend_text(legend: Legend) -> str:
-    """The colormap's name, the centre and the legend's notes, as the HTML legend says them."""
-    scale = legend.scale
-    centre = f", centre {format_bound(scale.center)}" if scale.center is not None else ""
-    notes = "".join(f", {note}" for note in legend_notes(legend))
-    return f"({legend.cmap}{centre}{notes})"
-
-
 def _drawn_texts(viz: Visualization) -> Iterator[str]:
     if viz.view == "matrix":
         yield from column_headers(viz)
@@ -317,121 +186,11 @@ def draw_figure(viz: Visualization, width: float = DEFAULT_WIDTH) -> Any:
     if missing:
         warnings.warn(missing_message(missing), stacklevel=4)
     with quiet_glyphs():
-        return _draw_matrix(viz, width) if viz.view == "matrix" else _draw(viz, width)
+        if viz.view == "matrix":
+            from .matrix_image import draw_matrix  # it draws on this module's canvas
 
-
-@contextmanager
-def quiet_glyphs() -> Iterator[None]:
-    """Without matplotlib's warnings about missing glyphs (one per character, as it
-    measures and again as it draws): :func:`draw_figure` gives one for them all."""
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message=r"Glyph \d+ .*missing from", category=UserWarning)
-        warnings.filterwarnings("ignore", message=r"Matplotlib currently does not support", category=UserWarning)
-        yield
-
-
-class Canvas:
-    """A matplotlib ``Figure`` ``width`` points wide and ``height`` high, drawn on in points
-    measured from its top left (what the layouts compute), each artist with its ``gid``."""
-
-    def __init__(self, width: float, height: float, measure: Measure) -> None:
-        from matplotlib.figure import Figure
-        from matplotlib.transforms import Affine2D
-
-        self.height = height
-        self.measure = measure
-        self.box_height = measure.ascent + measure.descent + 2 * PAD_Y
-        self.figure = Figure(figsize=(width / 72.0, height / 72.0), facecolor="white")
-        self.points = Affine2D().scale(1 / 72.0) + self.figure.dpi_scale_trans  # points from the bottom left
-
-    def text(self, x: float, top: float, content: str, colour: str, gid: str | None = None) -> None:
-        """``content`` from ``x``, its line's box (text and padding) starting ``top`` down."""
-        baseline = self.height - top - PAD_Y - self.measure.ascent
-        self.figure.text(
-            x,
-            baseline,
-            content,
-            transform=self.points,
-            fontproperties=self.measure.prop,
-            color=colour,
-            parse_math=False,
-            va="baseline",
-            ha="left",
-            gid=gid,
-        )
-
-    def upright_text(self, x: float, bottom: float, content: str, colour: str, gid: str | None = None) -> None:
-        """``content`` turned to read upwards from ``bottom`` points down, its line centred on ``x``."""
-        self.figure.text(
-            x,
-            self.height - bottom,
-            content,
-            transform=self.points,
-            fontproperties=self.measure.prop,
-            color=colour,
-            parse_math=False,
-            rotation=90,
-            rotation_mode="anchor",
-            va="center_baseline",
-            ha="left",
-            gid=gid,
-        )
-
-    def box(self, x: float, top: float, width: float, height: float | None = None, **style: Any) -> None:
-        """A rectangle ``width`` by ``height`` (a text line's box by default) whose top is ``top`` down."""
-        from matplotlib.patches import Rectangle
-
-        height = self.box_height if height is None else height
-        self.figure.add_artist(
-            Rectangle((x, self.height - top - height), width, height, transform=self.points, **style)
-        )
-
-    def underline(self, x: float, top: float, width: float, colour: str, gid: str | None = None) -> None:
-        """A line under the text of the box at ``x``, ``top``: the mark of a clipped score."""
-        from matplotlib.lines import Line2D
-
-        y = self.height - top - PAD_Y - self.measure.ascent - 1.5
-        self.figure.add_artist(Line2D([x, x + width], [y, y], transform=self.points, color=colour, lw=0.75, gid=gid))
-
-    def cells(self, boxes: list[tuple[float, float, float, float]], colours: list[str], gid: str) -> None:
-        """Rectangles ``(x, top, width, height)`` filled with ``colours``, as one
-        collection (one artist, drawn fast, however many cells)."""
-        from matplotlib.collections import PolyCollection
-
-        polygons = [
-            [
-                (x, self.height - top - height),
-                (x + width, self.height - top - height),
-                (x + width, self.height - top),
-                (x, self.height - top),
-            ]
-            for x, top, width, height in boxes
-        ]
-        self.figure.add_artist(
-            PolyCollection(
-                polygons, facecolors=colours, edgecolors="none", linewidths=0, transform=self.points, gid=gid
-            )
-        )
-
-    def missing_cell(self, x: float, top: float, width: float, height: float | None = None, **style: Any) -> None:
-        """A missing cell's box: no fill, a dashed outline."""
-        self.box(x, top, width, height, fill=False, edgecolor=TEXT_COLOUR, linestyle=(0, (3, 2)), lw=0.75, **style)
-
-
-def text_measure() -> Measure:
-    from matplotlib.font_manager import FontProperties
-
-    return Measure(FontProperties(family=list(font_families()), size=FONT_SIZE))
-
-
-def legend_height(legend: Legend | None, measure: Measure, width: float) -> tuple[float, list[str]]:
-    """The space the legend takes under the figure (a gap, the bar's line and the lines of
-    its text wrapped to ``width`` points), and those lines."""
-    if legend is None:
-        return 0.0, []
-    lines = _wrap_words(legend_text(legend), measure, width)
-    box_height = measure.ascent + measure.descent + 2 * PAD_Y
-    return ROW_GAP + box_height + len(lines) * (box_height + LINE_GAP), lines
+            return draw_matrix(viz, width)
+        return _draw(viz, width)
 
 
 def _draw(viz: Visualization, width: float) -> Any:
@@ -441,7 +200,7 @@ def _draw(viz: Visualization, width: float) -> Any:
     label_width = max((measure(label) for label in labels if label is not None), default=0.0)
     indent = label_width + LABEL_GAP if label_width else 0.0
     lines = _row_lines(viz, measure, max(total - 2 * MARGIN - indent, 1.0))
-    box_height = measure.ascent + measure.descent + 2 * PAD_Y
+    box_height = measure.box_height
     line_step = box_height + LINE_GAP
     row_height = len(lines) * line_step - LINE_GAP
     legend_space, legend_lines = legend_height(viz.legend, measure, total - 2 * MARGIN)
@@ -482,118 +241,6 @@ def _draw_row(canvas: Canvas, row: ColouredRow, number: int, lines: list[list[It
                 canvas.underline(
                     x + PAD_X, line_top, item.width - 2 * PAD_X, colour, f"attnviz-clipped-{number}-{token}"
                 )
-
-
-def draw_legend(canvas: Canvas, legend: Legend, top: float, lines: list[str]) -> None:
-    """The legend from ``top`` down: the range's bounds either side of a colour bar, then
-    ``lines`` (:func:`legend_height`)."""
-    from matplotlib.colors import LinearSegmentedColormap
-
-    top += ROW_GAP
-    measure = canvas.measure
-    line_step = canvas.box_height + LINE_GAP
-    scale = legend.scale
-    low, high = format_bound(scale.vmin), format_bound(scale.vmax)
-    x = MARGIN
-    canvas.text(x, top, low, TEXT_COLOUR, "attnviz-legend-low")
-    x += measure(low) + 4
-    gradient = LinearSegmentedColormap.from_list("attnviz-legend", list(legend.stops))
-    bar_top = top + (canvas.box_height - BAR_HEIGHT) / 2
-    step = BAR_WIDTH / BAR_SLICES
-    for index in range(BAR_SLICES):
-        colour = gradient((index + 0.5) / BAR_SLICES)
-        # each slice overlaps the next a little, so no seam shows between them
-        width = step * (1.5 if index < BAR_SLICES - 1 else 1.0)
-        canvas.box(
-            x + index * step, bar_top, width, BAR_HEIGHT, facecolor=colour, lw=0, gid=f"attnviz-legend-bar-{index}"
-        )
-    canvas.box(x, bar_top, BAR_WIDTH, BAR_HEIGHT, fill=False, edgecolor="#666666", lw=0.5)
-    x += BAR_WIDTH + 4
-    canvas.text(x, top, high, TEXT_COLOUR, "attnviz-legend-high")
-    for number, line in enumerate(lines):
-        canvas.text(MARGIN, top + (number + 1) * line_step, line, TEXT_COLOUR, f"attnviz-legend-name-{number}")
-
-
-# --- the matrix view ------------------------------------------------------------------
-
-
-def _draw_matrix(viz: Visualization, width: float) -> Any:
-    """The matrix view as :mod:`.matrix` draws it in HTML: column headers turned upright
-    over their columns, a row label then a cell per score (its colour and, when the
-    matrix has at most :data:`MAX_ANNOTATED_CELLS` cells, the score in the text colour,
-    right-aligned and underlined when clipped; a missing cell blank with a dashed
-    outline), cut into blocks of columns that fit ``width`` inches, one under another
-    with the headers repeated; then the legend."""
-    measure = text_measure()
-    total = width * 72.0
-    headers = [fitted(header, measure, MAX_HEADER) for header in column_headers(viz)]
-    labels = [fitted(label, measure, total * LABEL_SHARE) for label in row_headers(viz)]
-    annotated = len(viz.rows) * len(headers) <= MAX_ANNOTATED_CELLS
-    scores = [format_scores(row.scores) for row in viz.rows] if annotated else []
-    box_height = measure.ascent + measure.descent + 2 * PAD_Y
-    widths = [max([box_height, *(measure(row[index]) + 2 * PAD_X for row in scores)]) for index in range(len(headers))]
-    header_height = max(map(measure, headers), default=0.0) + 2 * PAD_Y
-    indent = max(map(measure, labels)) + LABEL_GAP
-    blocks = column_blocks(widths, max(total - 2 * MARGIN - indent, 1.0))
-    block_height = header_height + len(viz.rows) * box_height
-    legend_space, legend_lines = legend_height(viz.legend, measure, total - 2 * MARGIN)
-    height = 2 * MARGIN + len(blocks) * (block_height + BLOCK_GAP) - BLOCK_GAP + legend_space
-
-    canvas = Canvas(total, height, measure)
-    for block_number, block in enumerate(blocks):
-        top = MARGIN + block_number * (block_height + BLOCK_GAP)
-        lefts = dict(
-            zip(block, np.cumsum([MARGIN + indent, *(widths[index] for index in block)]).tolist(), strict=False)
-        )
-        for index in block:
-            middle = lefts[index] + widths[index] / 2
-            gid = f"attnviz-col-{index}"
-            canvas.upright_text(middle, top + header_height - PAD_Y, headers[index], TEXT_COLOUR, gid)
-        cells: list[tuple[float, float, float, float]] = []
-        colours: list[str] = []
-        for row_number, (row, label) in enumerate(zip(viz.rows, labels, strict=True)):
-            row_top = top + header_height + row_number * box_height
-            canvas.text(MARGIN, row_top, label, TEXT_COLOUR, f"attnviz-row-{block_number}-{row_number}")
-            missing = row.missing.tolist()
-            for index in block:
-                if missing[index]:
-                    gid = f"attnviz-missing-{row_number}-{index}"
-                    canvas.missing_cell(lefts[index] + 0.5, row_top + 0.5, widths[index] - 1, box_height - 1, gid=gid)
-                else:
-                    cells.append((lefts[index], row_top, widths[index], box_height))
-                    colours.append(row.backgrounds[index])
-        canvas.cells(cells, colours, f"attnviz-cells-{block_number}")
-        if annotated:
-            for row_number, row in enumerate(viz.rows):
-                _draw_scores(canvas, row, row_number, scores[row_number], block, lefts, widths, top + header_height)
-    if viz.legend is not None:
-        draw_legend(canvas, viz.legend, MARGIN + len(blocks) * (block_height + BLOCK_GAP) - BLOCK_GAP, legend_lines)
-    return canvas.figure
-
-
-def _draw_scores(
-    canvas: Canvas,
-    row: ColouredRow,
-    number: int,
-    scores: list[str],
-    block: range,
-    lefts: dict[int, float],
-    widths: list[float],
-    table_top: float,
-) -> None:
-    """Row ``number``'s scores in its cells of ``block``, right-aligned in their text
-    colour, a clipped one underlined."""
-    top = table_top + number * canvas.box_height
-    foregrounds = row.foregrounds
-    missing, clipped = row.missing.tolist(), row.clipped.tolist()
-    for index in block:
-        if missing[index]:
-            continue
-        score_width = canvas.measure(scores[index])
-        x = lefts[index] + widths[index] - PAD_X - score_width
-        canvas.text(x, top, scores[index], foregrounds[index], f"attnviz-score-{number}-{index}")
-        if clipped[index]:
-            canvas.underline(x, top, score_width, foregrounds[index], f"attnviz-clipped-{number}-{index}")
 
 
 def image_format(path: str | os.PathLike[str]) -> str:

@@ -50,6 +50,7 @@ from docutils import nodes
 from sphinx.util import logging
 
 from .. import __version__
+from ..render import canvas, fonts, matrix, matrix_image
 from ..render import image as image_module
 from ..render.html import render_html
 from ..render.image import save_image
@@ -64,7 +65,9 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 #: The image types :func:`save_image` draws, as builders name them (``supported_image_types``).
-IMAGE_FORMATS = {"image/svg+xml": "svg", "application/pdf": "pdf", "image/png": "png"}
+MIMETYPE_FORMATS = {"image/svg+xml": "svg", "application/pdf": "pdf", "image/png": "png"}
+#: The modules whose code draws an image: a change to any of them draws every image anew.
+DRAWING_MODULES = (image_module, canvas, fonts, matrix, matrix_image)
 #: Builder formats that keep the node whatever it asks: they show the doctree as data.
 DATA_FORMATS = frozenset({"xml", "pseudoxml"})
 #: Where the images are drawn, in the doctree directory (``sphinx.ext.imgconverter`` uses ``images``).
@@ -73,14 +76,14 @@ IMAGE_FOLDER = "attnviz-images"
 WARNINGS_SUFFIX = ".warnings"
 
 
-def image_format(builder: Builder) -> tuple[str, str] | None:
+def builder_image_format(builder: Builder) -> tuple[str, str] | None:
     """The mimetype and :func:`save_image` format of the builder's most preferred image
     type that can be drawn; None for a builder that shows no image, or shows the node as data."""
     if builder.format in DATA_FORMATS:
         return None
     for mimetype in builder.supported_image_types:
-        if mimetype in IMAGE_FORMATS:
-            return mimetype, IMAGE_FORMATS[mimetype]
+        if mimetype in MIMETYPE_FORMATS:
+            return mimetype, MIMETYPE_FORMATS[mimetype]
     return None
 
 
@@ -110,8 +113,10 @@ def _drawing_versions() -> str:
         matplotlib_version = version("matplotlib")
     except PackageNotFoundError:  # pragma: no cover - matplotlib is a dependency
         matplotlib_version = "?"
-    code = hashlib.sha256(Path(image_module.__file__).read_bytes()).hexdigest()
-    return f"{__version__}\0{matplotlib_version}\0{code}"
+    code = hashlib.sha256()
+    for module in DRAWING_MODULES:
+        code.update(Path(module.__file__ or "").read_bytes())
+    return f"{__version__}\0{matplotlib_version}\0{code.hexdigest()}"
 
 
 def image_name(viz: Visualization, file_format: str) -> str:
@@ -182,7 +187,7 @@ def fallback(node: attention_viz) -> nodes.container:
 def replace_with_images(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """On ``doctree-resolved``: each figure the builder should show as an image becomes one."""
     builder = app.builder
-    chosen = image_format(builder)
+    chosen = builder_image_format(builder)
     if chosen is None:
         return
     mimetype, file_format = chosen
