@@ -200,10 +200,9 @@ class TokenDisplay:
     @cached_property
     def breaks(self) -> np.ndarray:
         """Whether the line breaks after each token (its text ends with a newline)."""
-        breaking = {text for text in set(self.texts) if text.endswith("\n")}
-        if not breaking:
+        if "\n" not in "".join(self.texts):  # one scan in C: most texts break no line
             return np.zeros(len(self.texts), dtype=bool)
-        return np.fromiter((text in breaking for text in self.texts), dtype=bool, count=len(self.texts))
+        return np.fromiter((text.endswith("\n") for text in self.texts), dtype=bool, count=len(self.texts))
 
     @cached_property
     def _breaks_before(self) -> np.ndarray:
@@ -264,6 +263,38 @@ class TokenDisplay:
         return "".join(self.decoded) + self.decoded_tail
 
 
+#: Separates tokens in a joined text, which a regular expression then scans once in C:
+#: a character no token may hold for the scan to be valid (checked by counting).
+_SEPARATOR = "\x00"
+#: In a joined text, what makes a token other than itself when shown: a character that is
+#: not printable ASCII; a token of nothing but spaces, or of nothing (after a separator).
+_NOT_ASCII_PRINTABLE = re.compile("[^\x00\x20-\x7e]")
+_BLANK_AFTER = re.compile("\x00(?= *(?:\x00|$))")
+
+
+def visible_texts(tokens: Sequence[str]) -> tuple[str, ...]:
+    """``tuple(map(visible, tokens))``, with :func:`visible` called only for the tokens that
+    are not shown as they are: the tokens are joined and scanned by two regular
+    expressions (in C), so that a text of many distinct tokens costs no Python per token."""
+    texts = tuple(tokens)
+    if not texts:
+        return texts
+    joined = _SEPARATOR.join(texts)
+    if joined.count(_SEPARATOR) != len(texts) - 1:  # a token holds the separator
+        return tuple(map(visible, texts))
+    odd = [match.start() for match in _NOT_ASCII_PRINTABLE.finditer(joined)]
+    odd += [match.start() + 1 for match in _BLANK_AFTER.finditer(joined)]  # the blank token's start
+    if not texts[0].strip(" "):
+        odd.append(0)
+    if not odd:
+        return texts
+    ends = np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 1)  # separator included
+    shown = list(texts)
+    for index in np.unique(np.searchsorted(ends, odd, side="right")).tolist():
+        shown[index] = visible(texts[index])
+    return tuple(shown)
+
+
 def display_tokens(tokens: Sequence[str], scheme: str = "none") -> TokenDisplay:
     """The display of N ``tokens`` under ``scheme`` (one of :data:`SCHEMES`); a ValueError
     for any other scheme."""
@@ -273,10 +304,7 @@ def display_tokens(tokens: Sequence[str], scheme: str = "none") -> TokenDisplay:
     if detected:
         scheme = detect_scheme(tokens)
     if scheme == "none":
-        shown = {token: visible(token) for token in set(tokens)}  # each distinct token once
-        plain = all(text is token for token, text in shown.items())
-        texts = tuple(tokens) if plain else tuple(map(shown.__getitem__, tokens))
-        return TokenDisplay(texts, np.zeros(len(texts), dtype=bool), tuple(tokens), scheme, detected)
+        return TokenDisplay(visible_texts(tokens), np.zeros(len(tokens), dtype=bool), tuple(tokens), scheme, detected)
     pieces = _decode(tokens, scheme)
     return TokenDisplay(
         texts=tuple(_shown(piece) for piece in pieces),

@@ -203,7 +203,9 @@ def token_display(data: TokenScores, scheme: str) -> TokenDisplay:
 
 def _scale_columns(tokens: tuple[str, ...], ignored: frozenset[str]) -> np.ndarray:
     """Indices of the tokens that set the colour range."""
-    columns = np.array([token not in ignored for token in tokens])
+    if not ignored:
+        return np.ones(len(tokens), dtype=bool)
+    columns = np.fromiter((token not in ignored for token in tokens), dtype=bool, count=len(tokens))
     if ignored and columns.all():
         listed = ", ".join(sorted(map(repr, ignored)))
         raise OptionError(f"scale-ignore: none of {listed} occurs in the data, so it would change nothing")
