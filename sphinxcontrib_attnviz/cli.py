@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import io
+import os
 import sys
 import warnings
 from collections.abc import Iterable, Iterator, Sequence
@@ -43,7 +44,7 @@ from .readers.files import DATA_FORMATS, parse_read_options
 from .readers.files import read_data as read_data_file
 from .readers.inseq import REDUCTIONS
 from .render.html import iter_html
-from .render.image import DEFAULT_WIDTH, IMAGE_FORMATS, WIDTH_RANGE, save_image
+from .render.image import DEFAULT_DPI, DEFAULT_WIDTH, IMAGE_FORMATS, WIDTH_RANGE, save_image
 from .render.latex import latex_fragment, unsupported_message
 from .render.matrix import LATEX_PACKAGES
 from .render.text import render_text
@@ -146,9 +147,9 @@ def build_parser() -> OneLineErrorParser:
     output = parser.add_argument_group("output")
     output.add_argument(
         "--format",
-        choices=("html", "latex", "text", *IMAGE_FORMATS),
-        default="html",
-        help="default: html; svg, png and pdf write an image to -o FILE",
+        choices=OUTPUT_FORMATS,
+        help="default: what -o FILE's suffix names (.svg, .png, .pdf, .tex, .txt), else html; "
+        "svg, png and pdf write an image to -o FILE",
     )
     output.add_argument(
         "--width",
@@ -164,6 +165,12 @@ def build_parser() -> OneLineErrorParser:
     )
     output.add_argument("--fragment", action="store_true", help="html/latex: only the visualisation, not a whole page")
     output.add_argument("--title", default="Token scores", help="the page's title (default: Token scores)")
+    output.add_argument(
+        "--dpi",
+        type=positive_dpi,
+        default=DEFAULT_DPI,
+        help=f"png: pixels per inch (default: {DEFAULT_DPI:g}; the image is width x dpi pixels wide)",
+    )
     output.add_argument("-o", "--output", help="write to this file instead of standard output")
     output.add_argument("--stylesheet", action="store_true", help="print the CSS that HTML fragments need, and exit")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -182,13 +189,43 @@ def image_inches(text: str) -> float:
     return value
 
 
+def positive_dpi(text: str) -> float:
+    """``--dpi``: a PNG's pixels per inch, from 10 to 2,400."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of pixels per inch: {text!r}") from None
+    if not 10 <= value <= 2400:
+        raise argparse.ArgumentTypeError(f"the dpi must be from 10 to 2400, not {text}")
+    return value
+
+
+#: What ``--format`` may name, and what an output file's suffix names when it is not given.
+OUTPUT_FORMATS = ("html", "latex", "text", *IMAGE_FORMATS)
+SUFFIX_FORMATS = {".svg": "svg", ".png": "png", ".pdf": "pdf", ".tex": "latex", ".txt": "text"}
+
+
+def output_format(args: argparse.Namespace) -> str:
+    """``--format``, or what ``-o FILE``'s suffix names (``html`` otherwise). An image
+    format and an output file whose suffix names another format are an OptionError: the
+    file would hold something its name does not say."""
+    suffix = os.path.splitext(args.output)[1].lower() if args.output else ""
+    named = SUFFIX_FORMATS.get(suffix)
+    if args.format is None:
+        return named or "html"
+    clash = named is not None and named != args.format
+    if clash and (named in IMAGE_FORMATS or args.format in IMAGE_FORMATS):
+        raise OptionError(f"--format {args.format} with -o {args.output}: the suffix names {named}; make them agree")
+    return args.format
+
+
 def write_image(viz: Visualization, args: argparse.Namespace) -> None:
     """``--format svg|png|pdf``: the image, to ``-o``; a missing glyph is a warning on standard error."""
     if args.output is None:
         raise OptionError(f"--format {args.format} writes a file: give -o FILE")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        save_image(viz, args.output, args.format, args.width)
+        save_image(viz, args.output, args.format, args.width, args.dpi)
     for warning in caught:
         print(f"{PROGRAM}: warning: {warning.message}", file=sys.stderr)
 
@@ -350,6 +387,7 @@ def main(argv: Sequence[str] | None = None, stdin: BinaryIO | None = None, stdou
         if args.stylesheet:
             write([stylesheet()], args.output, stdout)
             return 0
+        args.format = output_format(args)
         if args.block is not None:
             block = read_block(args, stdin)
             viz = visualize(block.data, parse_options({**option_strings(args), **block.options}))

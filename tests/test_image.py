@@ -19,8 +19,8 @@ import pytest
 
 from sphinxcontrib_attnviz import cli
 from sphinxcontrib_attnviz.api import AttentionViz
-from sphinxcontrib_attnviz.render.html import render_html
 from sphinxcontrib_attnviz.render.fonts import missing_glyphs
+from sphinxcontrib_attnviz.render.html import render_html
 from sphinxcontrib_attnviz.render.image import draw_figure, save_image
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -284,3 +284,19 @@ def test_long_labels_are_cut_to_fit_and_spaces_are_kept(tmp_path: Path) -> None:
     assert texts["attnviz-label-1"] == "short"
     assert texts["attnviz-text-0-0"] == "  two  spaces"
     assert all(corners(group)[2] <= 4.0 * 72 for group in groups(root, "attnviz-box-").values())
+
+
+def test_the_output_suffix_names_the_format(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = Path(__file__).parent / "data" / "tools" / "captum_records.json"
+    for suffix, magic in (("svg", b"<?xml"), ("png", b"\x89PNG"), ("pdf", b"%PDF"), ("tex", b"\\documentclass")):
+        out = tmp_path / f"fig.{suffix}"
+        assert cli.main(["--data", str(data), "-o", str(out)]) == 0
+        assert out.read_bytes().startswith(magic), suffix
+    assert cli.main(["--data", str(data), "-o", str(tmp_path / "fig.html")]) == 0
+    assert (tmp_path / "fig.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert cli.main(["--data", str(data), "--format", "png", "-o", str(tmp_path / "clash.svg")]) == 2
+    assert "--format png with -o" in capsys.readouterr().err and not (tmp_path / "clash.svg").exists()
+    assert cli.main(["--data", str(data), "--dpi", "300", "--width", "4", "-o", str(tmp_path / "hi.png")]) == 0
+    assert png_size(tmp_path / "hi.png")[0] == 1200
+    with pytest.raises(SystemExit):
+        cli.main(["--data", str(data), "--dpi", "0", "-o", str(tmp_path / "x.png")])
