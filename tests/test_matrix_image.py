@@ -22,8 +22,8 @@ from test_image import SVG, png_size
 from sphinxcontrib_attnviz import AttentionViz
 from sphinxcontrib_attnviz.cli import main as cli_main
 from sphinxcontrib_attnviz.render import format_scores
-from sphinxcontrib_attnviz.render.matrix_image import MAX_ANNOTATED_CELLS
 from sphinxcontrib_attnviz.render.matrix import column_headers, row_headers
+from sphinxcontrib_attnviz.render.matrix_image import MAX_ANNOTATED_CELLS
 
 DATA = Path(__file__).parent / "data"
 INSEQ = DATA / "inseq" / "gpt2_attention.json"
@@ -133,25 +133,61 @@ def test_cells_in_one_block_follow_the_table_order(tmp_path: Path) -> None:
     assert {group.get("id") for group in root.iter(f"{SVG}g")} >= {"attnviz-missing-1-1"}
 
 
-def test_a_wide_matrix_is_cut_into_blocks_and_a_large_one_drawn_in_colours(tmp_path: Path) -> None:
+def cell_boxes(root: ET.Element) -> list[tuple[float, float, float, float]]:
+    """Each coloured cell's left, top, right and bottom."""
+    boxes = []
+    for group in root.iter(f"{SVG}g"):
+        if group.get("id", "").startswith("attnviz-cells-"):
+            for path in group.iter(f"{SVG}path"):
+                numbers = [float(number) for number in re.findall(r"-?\d+(?:\.\d+)?", path.get("d", ""))]
+                xs, ys = numbers[0::2], numbers[1::2]
+                boxes.append((min(xs), min(ys), max(xs), max(ys)))
+    return boxes
+
+
+def test_a_large_matrix_is_a_compact_heatmap_of_square_cells(tmp_path: Path) -> None:
     rng = np.random.default_rng(3)
-    size = 40
+    size = 64
     tokens = [f"tok{index}" for index in range(size)]
     matrix = rng.random((size, size))
     matrix[np.triu_indices(size, 1)] = np.nan  # causal attention: the future is missing
-    viz = AttentionViz(tokens, {f"q{index}": list(row) for index, row in enumerate(matrix)}, view="matrix")
+    viz = AttentionViz.from_attention(tokens, matrix, legend=True)
     assert size * size > MAX_ANNOTATED_CELLS
-    root = save_svg(viz, tmp_path / "m.svg", width=4.0)
+    root = save_svg(viz, tmp_path / "m.svg", width=6.0)
     blocks = [group for group in root.iter(f"{SVG}g") if group.get("id", "").startswith("attnviz-cells-")]
-    assert len(blocks) > 1
+    assert len(blocks) == 1  # every column side by side
     assert not texts_by_id(root, "attnviz-score-")
-    assert len(cell_fills(root)) == int((~np.isnan(matrix)).sum())
-    # the row labels are repeated in every block; each header appears once
-    assert len(texts_by_id(root, "attnviz-row-")) == size * len(blocks)
+    boxes = cell_boxes(root)
+    assert len(boxes) == int((~np.isnan(matrix)).sum())
+    sides = {(round(right - left, 3), round(bottom - top, 3)) for left, top, right, bottom in boxes}
+    assert len(sides) == 1 and len({round(side, 3) for side in next(iter(sides))}) == 1  # squares, all alike
+    width = float(root.get("width", "0").removesuffix("pt"))
+    height = float(root.get("height", "0").removesuffix("pt"))
+    assert width <= 6 * 72 and height < 1.3 * width  # about square: not a tower of blocks
+    assert max(right for _, _, right, _ in boxes) <= width
     assert sorted(texts_by_id(root, "attnviz-col-").values()) == sorted(tokens)
-    # narrower figure, more blocks
-    wider = save_svg(viz, tmp_path / "wide.svg", width=12.0)
-    assert len([g for g in wider.iter(f"{SVG}g") if g.get("id", "").startswith("attnviz-cells-")]) < len(blocks)
+    assert len(texts_by_id(root, "attnviz-row-")) == size
+
+
+def test_a_very_wide_matrix_is_cut_into_blocks(tmp_path: Path) -> None:
+    rng = np.random.default_rng(4)
+    tokens = [f"t{index}" for index in range(300)]
+    viz = AttentionViz(tokens, {f"q{row}": rng.random(300).tolist() for row in range(5)}, view="matrix")
+    narrow = save_svg(viz, tmp_path / "narrow.svg", width=3.0)
+    count = len([g for g in narrow.iter(f"{SVG}g") if g.get("id", "").startswith("attnviz-cells-")])
+    assert count > 1
+    # the row labels are repeated in every block; each header appears once
+    assert len(texts_by_id(narrow, "attnviz-row-")) == 5 * count
+    assert sorted(texts_by_id(narrow, "attnviz-col-").values()) == sorted(tokens)
+    assert len(cell_boxes(narrow)) == 5 * 300
+    wide = save_svg(viz, tmp_path / "wide.svg", width=12.0)
+    assert len([g for g in wide.iter(f"{SVG}g") if g.get("id", "").startswith("attnviz-cells-")]) < count
+
+
+def test_a_small_matrix_image_is_as_wide_as_it_needs(tmp_path: Path) -> None:
+    viz = AttentionViz(["a", "b"], {"x": [0.1, 0.2]}, view="matrix")
+    root = save_svg(viz, tmp_path / "small.svg", width=8.0)
+    assert float(root.get("width", "0").removesuffix("pt")) < 2 * 72
 
 
 @pytest.mark.parametrize("image_format", ["svg", "png", "pdf"])
@@ -177,7 +213,7 @@ def test_command_line_writes_the_matrix_image(image_format: str, tmp_path: Path)
     AttentionViz.from_files(data=str(CAPTUM), view="matrix", legend=True).save(api, width=6)
     assert out.read_bytes() == api.read_bytes()
     if image_format == "png":
-        assert png_size(out)[0] == 6 * 150
+        assert png_size(out)[0] <= 6 * 150  # as wide as the table needs, at most the width
 
 
 def test_pdf_of_the_matrix_has_its_headers_as_text(tmp_path: Path, poppler: None) -> None:

@@ -56,12 +56,12 @@ class Measure:
         return width
 
 
-def text_measure() -> Measure:
-    """The measure of the images' text: :data:`.fonts.FONT_SIZE` points, in the families of
-    :func:`.fonts.font_families`."""
+def text_measure(size: float = FONT_SIZE) -> Measure:
+    """The measure of the images' text: ``size`` points (:data:`.fonts.FONT_SIZE` unless
+    smaller type is needed), in the families of :func:`.fonts.font_families`."""
     from matplotlib.font_manager import FontProperties
 
-    return Measure(FontProperties(family=list(font_families()), size=FONT_SIZE))
+    return Measure(FontProperties(family=list(font_families()), size=size))
 
 
 class Canvas:
@@ -78,36 +78,41 @@ class Canvas:
         self.figure = Figure(figsize=(width / 72.0, height / 72.0), facecolor="white")
         self.points = Affine2D().scale(1 / 72.0) + self.figure.dpi_scale_trans  # points from the bottom left
 
-    def text(self, x: float, top: float, content: str, colour: str, gid: str | None = None) -> None:
-        """``content`` from ``x``, its line's box (text and padding) starting ``top`` down."""
-        baseline = self.height - top - PAD_Y - self.measure.ascent
-        self.figure.text(
-            x,
-            baseline,
-            content,
-            transform=self.points,
-            fontproperties=self.measure.prop,
-            color=colour,
-            parse_math=False,
-            va="baseline",
-            ha="left",
-            gid=gid,
-        )
+    def text(
+        self, x: float, top: float, content: str, colour: str, gid: str | None = None, measure: Measure | None = None
+    ) -> None:
+        """``content`` from ``x``, its line's box (text and padding) starting ``top`` down;
+        in ``measure``'s type (the canvas's by default)."""
+        measure = measure or self.measure
+        self._text(x, self.height - top - PAD_Y - measure.ascent, content, colour, gid, measure)
 
-    def upright_text(self, x: float, bottom: float, content: str, colour: str, gid: str | None = None) -> None:
+    def centred_text(
+        self, x: float, top: float, height: float, content: str, colour: str, gid: str, measure: Measure
+    ) -> None:
+        """``content`` from ``x``, centred in a line ``height`` points high starting ``top`` down."""
+        baseline = self.height - top - (height + measure.ascent - measure.descent) / 2
+        self._text(x, baseline, content, colour, gid, measure)
+
+    def upright_text(
+        self, x: float, bottom: float, content: str, colour: str, gid: str | None = None, measure: Measure | None = None
+    ) -> None:
         """``content`` turned to read upwards from ``bottom`` points down, its line centred on ``x``."""
+        placement = {"rotation": 90, "rotation_mode": "anchor", "va": "center_baseline"}
+        self._text(x, self.height - bottom, content, colour, gid, measure or self.measure, **placement)
+
+    def _text(
+        self, x: float, y: float, content: str, colour: str, gid: str | None, measure: Measure, **placement: Any
+    ) -> None:
+        """``content`` at ``x``, ``y`` points from the bottom left, never read as mathtext."""
         self.figure.text(
             x,
-            self.height - bottom,
+            y,
             content,
             transform=self.points,
-            fontproperties=self.measure.prop,
+            fontproperties=measure.prop,
             color=colour,
             parse_math=False,
-            rotation=90,
-            rotation_mode="anchor",
-            va="center_baseline",
-            ha="left",
+            **{"va": "baseline", "ha": "left", **placement},
             gid=gid,
         )
 
@@ -197,6 +202,15 @@ def legend_height(legend: Legend | None, measure: Measure, width: float) -> tupl
     lines = wrap_words(legend_text(legend), measure, width)
     box_height = measure.box_height
     return ROW_GAP + box_height + len(lines) * (box_height + LINE_GAP), lines
+
+
+def legend_width(legend: Legend | None, measure: Measure) -> float:
+    """The width the legend's bar line takes (the range's bounds either side of the bar),
+    with the figure's margins: the narrowest a figure with this legend may be."""
+    if legend is None:
+        return 0.0
+    low, high = format_bound(legend.scale.vmin), format_bound(legend.scale.vmax)
+    return 2 * MARGIN + measure(low) + 4 + BAR_WIDTH + 4 + measure(high)
 
 
 def draw_legend(canvas: Canvas, legend: Legend, top: float, lines: list[str]) -> None:
