@@ -198,8 +198,13 @@ class AttentionViz:
             )
         matrix = attention_matrix(as_float_array(attention), head, reduce)
         if matrix.shape != (len(rows), len(keys)):
+            hint = (
+                ""
+                if queries is not None
+                else " (without queries=, the queries are the tokens; give queries= for others)"
+            )
             raise DataError(
-                f"attention of shape {matrix.shape} (queries, keys) for {len(rows)} queries and {len(keys)} keys"
+                f"attention of shape {matrix.shape} (queries, keys) for {len(rows)} queries and {len(keys)} keys{hint}"
             )
         labels = unique_labels(rows)
         record = TokenScores.checked(keys, dict(zip(labels, matrix.tolist(), strict=True)), missing=True)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import difflib
 import io
 import json
 import math
@@ -357,6 +358,10 @@ def is_own_json(document: object) -> bool:
     return "matrix" in document or ("scores" in document and ("tokens" in document or "offsets" in document))
 
 
+#: The keys of the matrix forms (:func:`parse_json_matrix`).
+MATRIX_KEYS = ("tokens", "rows", "source", "target", "matrix")
+
+
 def parse_json_matrix(document: dict[str, Any], source: str, limit: TokenLimit | None = None) -> TokenScores:
     """A matrix of scores, rows by columns (``null``: a missing cell), in one of two forms:
 
@@ -376,13 +381,17 @@ def parse_json_matrix(document: dict[str, Any], source: str, limit: TokenLimit |
     others = [key for key in ("scores", "offsets", "text") if key in document]
     if others:
         raise DataError(f'a "matrix" holds the scores: {", ".join(map(repr, others))} cannot go with it', source)
+    for key in document:  # other keys are ignored (a model's name, a method), a misspelt one is not
+        close = difflib.get_close_matches(key, MATRIX_KEYS, n=1, cutoff=0.75)
+        if key not in MATRIX_KEYS and close:
+            raise DataError(f'unknown key "{key}" beside "matrix": did you mean "{close[0]}"?', source)
     if "source" in document or "target" in document:
         if "tokens" in document or "rows" in document:
             raise DataError('give a matrix "tokens" and "rows", or "source" and "target", not both', source)
         source_tokens = _json_strings(document, "source", source)
         target_tokens = _json_strings(document, "target", source)
         row_names, row_tokens = target_tokens, target_tokens
-        width = len(_json_matrix_rows(document, source, len(target_tokens))[0])
+        width = len(_json_matrix_rows(document, source, len(target_tokens), "target tokens")[0])
         if width == len(source_tokens) + len(target_tokens):
             columns = source_tokens + target_tokens
         elif width == len(source_tokens):
@@ -399,7 +408,14 @@ def parse_json_matrix(document: dict[str, Any], source: str, limit: TokenLimit |
             row_names, row_tokens = _json_strings(document, "rows", source), None
         else:
             row_names, row_tokens = columns, columns
-    matrix = _json_matrix_rows(document, source, len(row_names))
+    names = (
+        "row names"
+        if "rows" in document
+        else "target tokens"
+        if "target" in document
+        else 'tokens (with no "rows", the rows are the tokens: a square matrix)'
+    )
+    matrix = _json_matrix_rows(document, source, len(row_names), names)
     if limit is not None:
         limit.check(len(columns), source)
     labels = unique_labels(row_names)
@@ -421,13 +437,15 @@ def _json_strings(document: dict[str, Any], key: str, source: str) -> list[str]:
     return values
 
 
-def _json_matrix_rows(document: dict[str, Any], source: str, count: int) -> list[list[object]]:
-    """``document["matrix"]``: a list of ``count`` lists."""
+def _json_matrix_rows(
+    document: dict[str, Any], source: str, count: int, names: str = "row names"
+) -> list[list[object]]:
+    """``document["matrix"]``: a list of ``count`` lists (one per of the ``names``)."""
     matrix = document["matrix"]
     if not isinstance(matrix, list) or not all(isinstance(row, list) for row in matrix):
         raise DataError('"matrix" must be a list of rows, each a list of numbers', source)
     if len(matrix) != count:
-        raise DataError(f'"matrix" has {len(matrix)} rows for {count} row names', source)
+        raise DataError(f'"matrix" has {len(matrix)} rows for {count} {names}', source)
     return matrix
 
 

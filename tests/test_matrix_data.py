@@ -82,7 +82,10 @@ def test_tokens_and_rows_or_a_square_self_attention(tmp_path: Path) -> None:
     ("document", "message"),
     [
         ({"tokens": ["a", "b"], "matrix": [[1, 2], [3]]}, "row 2 ('b') has 1 score for 2 columns"),
-        ({"tokens": ["a", "b"], "matrix": [[1, 2]]}, '"matrix" has 1 rows for 2 row names'),
+        ({"tokens": ["a", "b"], "matrix": [[1, 2]]}, '"matrix" has 1 rows for 2 tokens (with no "rows", the rows'),
+        ({"tokens": ["a"], "rows": ["x", "y"], "matrix": [[1]]}, '"matrix" has 1 rows for 2 row names'),
+        ({"tokens": ["a"], "row": ["x"], "matrix": [[1]]}, 'unknown key "row" beside "matrix": did you mean "rows"?'),
+        ({"source": ["a"], "targets": ["x"], "matrix": [[1]]}, 'did you mean "target"?'),
         ({"tokens": ["a", "b"], "matrix": [[1, 2], [3, "4"]]}, "matrix row 2 ('b'): score 2 ('b') is \"4\""),
         ({"tokens": ["a"], "matrix": [[True]]}, "is true, not a number"),
         ({"tokens": ["a"], "matrix": [1]}, '"matrix" must be a list of rows'),
@@ -160,7 +163,7 @@ def test_layers_of_attention_ask_for_one_layer() -> None:
         ((3, 4, 4), {"reduce": "l2"}, OptionError, "mean, max, sum, not 'l2'"),
         ((4, 4), {"head": 0}, OptionError, "one [queries, keys] matrix"),
         ((2, 3, 4, 4), {"head": 0}, DataError, "expected [queries, keys]"),
-        ((4, 5), {}, DataError, "(4, 5) (queries, keys) for 4 queries and 4 keys"),
+        ((4, 5), {}, DataError, "(4, 5) (queries, keys) for 4 queries and 4 keys (without queries=, the queries"),
     ],
 )
 def test_attention_errors(shape: tuple[int, ...], options: dict, error: type, message: str) -> None:
