@@ -354,7 +354,8 @@ WIDTHS_JS = """() => ({
 
 def test_wide_matrix_scrolls_in_its_own_box_on_a_phone(matrix_page: Opened) -> None:
     """At a phone's width (375 px) the page does not scroll sideways; the 60-column matrix's box
-    does, stays inside the page, and scrolls from the keyboard once focused. (The shared page is
+    does, stays inside the page, and scrolls from the keyboard once focused; a figure drawn as
+    an image fits the page. (The shared page is
     narrowed to a phone's width, then widened back.)"""
     page, width = matrix_page.page, WIDTHS["phone"]
     where = functools.partial(Opened.where, replace(matrix_page, width=width))
@@ -369,6 +370,11 @@ def test_wide_matrix_scrolls_in_its_own_box_on_a_phone(matrix_page: Opened) -> N
         for number, box in enumerate(before["boxes"]):
             assert box["right"] <= inner_width + 0.5, where(f"matrix {number + 1}'s box ends at {box['right']}")
             assert box["tabIndex"] == 0, where(f"matrix {number + 1}'s box tabIndex {box['tabIndex']}")
+        images = page.evaluate(
+            "() => [...document.querySelectorAll('img.attnviz-image')].map(i => i.getBoundingClientRect().right)"
+        )
+        if matrix_page.variant.sphinx:  # a figure drawn as an image (:image:) shrinks to the page
+            assert images and all(right <= inner_width + 0.5 for right in images), where(f"images end at {images}")
         box = page.locator(".attnviz-matrix-scroll").nth(WIDE)
         box.scroll_into_view_if_needed()
         box.focus()
