@@ -29,8 +29,21 @@ pdf: $(VENV)/.docs-installed  # needs latexmk and TeX Live (see .ci/run)
 test: $(VENV)/.test-installed
 	$(BIN)/python -m pytest
 
-bench: $(VENV)/.docs-installed  # several minutes: the full benchmark table (docs/performance.rst)
-	$(BIN)/python benchmarks/bench.py --rst docs/benchmark-results.txt
+# The peers that make bench measures (benchmarks/peers.py: Captum, inseq, SHAP) in a venv of
+# their own, with torch's CPU build and this package. A peer that cannot be installed is left
+# out (the bench prints a line saying why), and the next make bench tries it again.
+BENCH_VENV := .venv-bench
+$(BENCH_VENV)/.bench-installed: pyproject.toml
+	$(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(BENCH_VENV)/bin/python -m pip install --quiet -e .
+	ok=1; for peer in torch==2.13.0 captum inseq shap; do \
+	  $(BENCH_VENV)/bin/python -m pip install --quiet $$peer || { echo "bench venv: $$peer not installed"; ok=0; }; \
+	done; [ $$ok = 0 ] || touch $@
+
+# About 10 minutes: the full table (docs/benchmark-results.txt) and its plot (docs/performance.rst).
+bench: $(VENV)/.docs-installed $(BENCH_VENV)/.bench-installed
+	$(BIN)/python benchmarks/bench.py --rst docs/benchmark-results.txt --plot docs/_static/performance.png
 
 screenshot: docs $(VENV)/.test-installed  # the README's picture and the gallery in furo, light and dark (needs chromium)
 	$(BIN)/python scripts/readme_screenshot.py

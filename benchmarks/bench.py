@@ -13,7 +13,11 @@ rebuild; start-up of a project that enables the extension without using it; imag
 plainly, with an absolute target (at most 2 s each); the command line's page in Chromium
 against a plain-text page of the same words (load, relayout, memory;
 ``benchmarks/browser_bench.py``), skipped with a line on stderr saying why where playwright
-or Chromium is missing.
+or Chromium is missing. Then the core against the CPython floor (``workloads.floor``) on
+Zipf-distributed text and on all-distinct tokens; the per-token cost of the core and of the
+command line at each size, ours, the original's and the peers'; and the peers (Captum,
+inseq, SHAP: ``benchmarks/peers.py``, run in the bench venv ``.venv-bench`` that ``make
+bench`` makes), each skipped with a line on stderr saying why where it cannot run.
 
     .venv/bin/python benchmarks/bench.py --browser-only  # only the browser rows (a minute or two)
 """
@@ -21,8 +25,12 @@ or Chromium is missing.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import datetime
 import gzip
+import json
 import os
+import platform
 import random
 import re
 import shutil
@@ -42,6 +50,7 @@ sys.path.insert(0, str(HERE))
 
 from browser_bench import NARROW_WIDTH, WIDE, PageFigures, measure_pages, plain_page, unavailable  # noqa: E402
 from reference_viz import reference_page  # noqa: E402
+from workloads import distinct_text, floor, zipf_text  # noqa: E402
 
 from sphinxcontrib_attnviz.api import AttentionViz  # noqa: E402
 from sphinxcontrib_attnviz.data import ScoreRow, TokenScores  # noqa: E402
@@ -50,6 +59,9 @@ from sphinxcontrib_attnviz.render import format_scores  # noqa: E402
 from sphinxcontrib_attnviz.render.html import iter_html, render_html  # noqa: E402
 from sphinxcontrib_attnviz.render.matrix import column_headers, row_headers  # noqa: E402
 from sphinxcontrib_attnviz.visualization import visualize  # noqa: E402
+
+#: Series of the plot and the scaling rows: a name, then seconds at each size.
+Series = dict[str, dict[int, float]]
 
 
 @dataclass
@@ -60,7 +72,8 @@ class Row:
     size: str
     ours: str
     reference: str
-    ratio: float
+    #: None where there is no ratio (a yes or no).
+    ratio: float | None
     target: str
     met: bool
 
@@ -79,6 +92,10 @@ class Sizes:
     #: Tokens of the token view's images, and the side of the matrix view's.
     image_tokens: int
     matrix: int
+    #: Sizes of the floor rows (targets at the last), the scaling rows and the peers'.
+    floor: list[int]
+    scaling: list[int]
+    peers: list[int]
 
 
 FULL = Sizes(
@@ -92,6 +109,9 @@ FULL = Sizes(
     big_file=10_000_000,
     image_tokens=1_000,
     matrix=30,
+    floor=[10_000, 100_000, 1_000_000],
+    scaling=[1_000, 10_000, 100_000, 1_000_000],
+    peers=[1_000, 10_000, 100_000],
 )
 SMOKE = Sizes(
     core=[100, 1_000],
@@ -104,12 +124,25 @@ SMOKE = Sizes(
     big_file=2_000,
     image_tokens=20,
     matrix=4,
+    floor=[1_000],
+    scaling=[100, 1_000],
+    peers=[100],
 )
 #: The size at which the page weight and browser targets apply.
 TARGET_SIZE = 100_000
 #: The image export target: this many tokens, each format in at most this many seconds.
 IMAGE_TARGET_TOKENS = 1_000
 IMAGE_TARGET_SECONDS = 2.0
+#: The floor rows' targets, at this size: ours at most this many times the floor.
+FLOOR_TARGETS = {"Zipf text": 1.2, "all-distinct tokens": 1.5}
+FLOOR_TARGET_SIZE = 1_000_000
+#: The scaling rows' target applies at this size: the per-token cost at most 1.5x the size before's.
+SCALING_TARGET_SIZE = 1_000_000
+#: The seed of the Zipf text of the scaling and the peer rows: the same tokens and scores at each size.
+TEXT_SEED = 5
+ROOT = HERE.parent
+#: The bench venv's Python, where the peers are installed (``make bench`` makes it).
+PEERS_PYTHON = ROOT / ".venv-bench" / "bin" / "python"
 
 
 def random_text(count: int, seed: int = 0) -> tuple[list[str], list[float]]:
@@ -229,6 +262,160 @@ def process_rows(sizes: Sizes, folder: Path) -> list[Row]:
             ours_rss <= 150,
         ),
     ]
+
+
+def floor_rows(sizes: Sizes) -> tuple[list[Row], Series]:
+    """The core against the CPython floor (:func:`workloads.floor`, given the colours our
+    core draws) on Zipf text and on all-distinct tokens, taking turns, the best of several
+    runs each; the targets apply at 1,000,000 tokens. Returns the rows, and the floor's
+    seconds at each size on Zipf text (for the plot)."""
+    rows, series = [], {"CPython floor (Zipf text)": {}}
+    for name, make in (("Zipf text", zipf_text), ("all-distinct tokens", distinct_text)):
+        for count in sizes.floor:
+            tokens, scores = make(count)
+            data = TokenScores(tuple(tokens), (ScoreRow(None, np.array(scores)),))
+            index = visualize(data).rows[0].colour_index.tolist()
+            ours_best = floor_best = float("inf")
+            for _ in range(sizes.repeats + 2):
+                ours_best = min(ours_best, best_time(partial(ours_fragment, tokens, scores), 1))
+                floor_best = min(floor_best, best_time(partial(floor, tokens, scores, index), 1))
+            if name == "Zipf text":
+                series["CPython floor (Zipf text)"][count] = floor_best
+            most, targeted = FLOOR_TARGETS[name], count >= FLOOR_TARGET_SIZE
+            rows.append(
+                Row(
+                    f"core vs the CPython floor: {name}",
+                    f"{count:,}",
+                    seconds(ours_best),
+                    f"{seconds(floor_best)} (floor)",
+                    ours_best / floor_best,
+                    f"at most {most}x the floor" if targeted else "",
+                    not targeted or ours_best <= most * floor_best,
+                )
+            )
+    return rows, series
+
+
+def nanoseconds(elapsed: float, count: int) -> str:
+    """``elapsed`` seconds for ``count`` tokens, in nanoseconds per token."""
+    return f"{elapsed * 1e9 / count:,.0f}"
+
+
+def scaling_rows(sizes: Sizes, folder: Path, peers: Series) -> tuple[list[Row], Series]:
+    """Per-token cost of the core and of the command line on Zipf text at each size, ours
+    against the original's way (the peers' core figures in brackets, where measured): one
+    line per size. Target, at the largest size: at most 1.5x the per-token cost at a tenth of
+    it (a linear total cost). Returns the rows and the series for the plot."""
+    series: Series = {"ours: core": {}, "original's way: core": {}, **peers}
+    series.update({"ours: command line": {}, "original script: command line": {}})
+    for count in sizes.scaling:
+        tokens, scores = zipf_text(count, seed=TEXT_SEED)
+        repeats = sizes.repeats if count <= 100_000 else 1
+        series["ours: core"][count] = best_time(partial(ours_fragment, tokens, scores), max(repeats, 3))
+        series["original's way: core"][count] = best_time(partial(reference_page, tokens, scores), repeats)
+        (folder / "text").write_text("".join(f"{token}\n" for token in tokens), encoding="utf-8")
+        (folder / "score").write_text("".join(f"{score!r}\n" for score in scores), encoding="utf-8")
+        ours_command = [sys.executable, "-m", "sphinxcontrib_attnviz", "-o", "ours.html"]
+        reference_command = [sys.executable, str(HERE / "reference_viz.py")]
+        series["ours: command line"][count] = min(run_process(ours_command, folder)[0] for _ in range(repeats))
+        series["original script: command line"][count] = min(
+            run_process(reference_command, folder)[0] for _ in range(repeats)
+        )
+    rows = []
+    for kind, ours_name, original_name in (
+        ("core", "ours: core", "original's way: core"),
+        ("command line", "ours: command line", "original script: command line"),
+    ):
+        for position, count in enumerate(sizes.scaling):
+            ours, original = series[ours_name][count], series[original_name][count]
+            reference = f"{nanoseconds(original, count)} (original)"
+            if kind == "core":
+                measured = [
+                    f"{name} {nanoseconds(points[count], count)}" for name, points in peers.items() if count in points
+                ]
+                reference += f" [{', '.join(measured)}]" if measured else ""
+            previous = sizes.scaling[position - 1] if position else 0
+            targeted = count >= SCALING_TARGET_SIZE and previous > 0
+            rows.append(
+                Row(
+                    f"scaling: {kind}, ns/token",
+                    f"{count:,}",
+                    nanoseconds(ours, count),
+                    reference,
+                    original / ours,
+                    f"at most 1.5x the ns/token at {previous:,}" if targeted else "",
+                    not targeted or ours / count <= 1.5 * series[ours_name][previous] / previous,
+                )
+            )
+    return rows, series
+
+
+def peer_rows(sizes: Sizes, folder: Path, python: Path) -> tuple[list[Row], Series, dict[str, str]]:
+    """The peers' HTML for the same Zipf text at each size (``benchmarks/peers.py``, run in
+    the bench venv's ``python``): time, bytes per token raw and gzip, whether every token
+    shows as it is, each against ours in the same process. Returns the rows, the peers'
+    seconds at each size (for the scaling rows and the plot) and the versions used. A peer
+    that cannot run is left out, with a line on stderr saying why; all of them where the
+    bench venv is missing."""
+    if not python.exists():
+        print(f"peers skipped: no bench venv ({python} is missing; make bench makes it)", file=sys.stderr)
+        return [], {}, {}
+    texts = [dict(zip(("tokens", "scores"), zipf_text(count, seed=TEXT_SEED), strict=True)) for count in sizes.peers]
+    (folder / "peer-texts.json").write_text(json.dumps(texts), encoding="utf-8")
+    command = [str(python), str(HERE / "peers.py"), str(folder / "peer-texts.json"), "--repeats", str(sizes.repeats)]
+    done = subprocess.run(command, capture_output=True, text=True)
+    lines = done.stdout.strip().splitlines()
+    if done.returncode != 0 or not lines:
+        reason = (done.stderr.strip().splitlines() or [f"exit status {done.returncode}"])[-1]
+        print(f"peers skipped: benchmarks/peers.py failed in the bench venv: {reason}", file=sys.stderr)
+        return [], {}, {}
+    report = json.loads(lines[-1])
+    for name, reason in report["skipped"].items():
+        print(f"peer {name} skipped: {reason}", file=sys.stderr)
+    results, series = report["results"], {}
+    for result in results:
+        series.setdefault(result["peer"], {})[result["size"]] = result["seconds"]
+    rows = []
+    for peer in series:
+        mine = [result for result in results if result["peer"] == peer]
+        for result in mine:
+            rows.append(
+                Row(
+                    f"peer: {peer} HTML, time",
+                    f"{result['size']:,}",
+                    seconds(result["ours_seconds"]),
+                    seconds(result["seconds"]),
+                    result["seconds"] / result["ours_seconds"],
+                    "",
+                    True,
+                )
+            )
+        for result in mine:
+            count = result["size"]
+            rows.append(
+                Row(
+                    f"peer: {peer} HTML, bytes/token raw, gzip",
+                    f"{count:,}",
+                    f"{result['ours_raw'] / count:.1f}, {result['ours_gzip'] / count:.1f}",
+                    f"{result['raw'] / count:.1f}, {result['gzip'] / count:.1f}",
+                    result["ours_raw"] / result["raw"],
+                    "",
+                    True,
+                )
+            )
+        for result in mine:
+            rows.append(
+                Row(
+                    f"peer: {peer} HTML, every token shown as it is",
+                    f"{result['size']:,}",
+                    result["ours_verbatim"],
+                    result["verbatim"],
+                    None,
+                    "ours: yes",
+                    result["ours_verbatim"] == "yes",
+                )
+            )
+    return rows, series, report["versions"]
 
 
 def big_file_rows(sizes: Sizes, folder: Path) -> list[Row]:
@@ -525,14 +712,16 @@ def seconds(value: float) -> str:
     return f"{value * 1000:.1f} ms" if value < 1 else f"{value:.2f} s"
 
 
+def ratio(row: Row) -> str:
+    return "" if row.ratio is None else f"{row.ratio:.2f}x"
+
+
 def print_table(rows: list[Row]) -> None:
     print("| measure | size | ours | reference | ratio | target | met |")
     print("|---|---|---|---|---|---|---|")
     for row in rows:
         met = "yes" if row.met else "NO"
-        print(
-            f"| {row.measure} | {row.size} | {row.ours} | {row.reference} | {row.ratio:.2f}x | {row.target} | {met} |"
-        )
+        print(f"| {row.measure} | {row.size} | {row.ours} | {row.reference} | {ratio(row)} | {row.target} | {met} |")
 
 
 def rst_table(rows: list[Row]) -> str:
@@ -541,14 +730,84 @@ def rst_table(rows: list[Row]) -> str:
     header = ["measure", "size", "ours", "reference", "ratio", "target", "met"]
     for cells in [
         header,
-        *(
-            [r.measure, r.size, r.ours, r.reference, f"{r.ratio:.2f}x", r.target, "yes" if r.met else "NO"]
-            for r in rows
-        ),
+        *([r.measure, r.size, r.ours, r.reference, ratio(r), r.target, "yes" if r.met else "NO"] for r in rows),
     ]:
         lines.append(f"   * - {cells[0]}")
         lines.extend(f"     - {cell}" for cell in cells[1:])
     return "\n".join(lines) + "\n"
+
+
+def machine(peer_versions: dict[str, str]) -> str:
+    """One paragraph on the machine and the versions measured, for the docs' page."""
+    import matplotlib
+    import sphinx
+
+    cpu, memory = "CPU model not reported", 0.0
+    with contextlib.suppress(OSError):
+        models = re.findall(r"^model name\s*:\s*(.+)$", Path("/proc/cpuinfo").read_text(), re.MULTILINE)
+        cpu = models[0].strip() if models else cpu
+    with contextlib.suppress(OSError, AttributeError):
+        total = re.search(r"^MemTotal:\s*(\d+) kB", Path("/proc/meminfo").read_text(), re.MULTILINE)
+        memory = int(total.group(1)) / 2**20
+    versions = [
+        f"Python {platform.python_version()}",
+        f"NumPy {np.__version__}",
+        f"matplotlib {matplotlib.__version__}",
+        f"Sphinx {sphinx.__version__}",
+    ]
+    chromium = shutil.which("chromium")
+    if chromium:
+        with contextlib.suppress(OSError, subprocess.SubprocessError):
+            printed = subprocess.run([chromium, "--version"], capture_output=True, text=True, timeout=30).stdout
+            versions.append(printed.strip().removesuffix(" built on Debian GNU/Linux").split(" built on ")[0])
+    text = (
+        f"Measured on {datetime.date.today().isoformat()} on a {platform.machine()} Linux machine with "
+        f"{os.cpu_count()} cores ({cpu}) and {memory:.0f} GiB of memory; {', '.join(versions)}."
+    )
+    names = {"torch": "torch", "captum": "Captum", "inseq": "inseq", "shap": "SHAP", "numpy": "NumPy"}
+    peers = [f"{label} {peer_versions[name]}" for name, label in names.items() if name in peer_versions]
+    if peers:
+        text += f" The peers, in the bench venv (Python {peer_versions.get('python', '?')}): {', '.join(peers)}."
+    return text
+
+
+#: How the plot draws each kind of series, and each subject's colour.
+STYLES = {"core": "-", "command line": "--", "floor": ":"}
+COLOURS = {
+    "ours": "tab:blue",
+    "original": "tab:orange",
+    "Captum": "tab:green",
+    "inseq": "tab:red",
+    "SHAP": "tab:purple",
+    "CPython": "tab:gray",
+}
+
+
+def plot(series: Series, path: Path) -> None:
+    """Time per token against the number of tokens, log-log: the core and the command line,
+    ours and the original's, the peers and the CPython floor, saved as a PNG at ``path``."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(8, 5), layout="constrained")
+    axes = figure.add_subplot()
+    for name, points in series.items():
+        if not points:
+            continue
+        counts = sorted(points)
+        style = next((STYLES[kind] for kind in STYLES if kind in name), "-")
+        colour = next((COLOURS[subject] for subject in COLOURS if name.startswith(subject)), None)
+        per_token = [points[count] * 1e9 / count for count in counts]
+        axes.loglog(counts, per_token, style, marker="o", color=colour, label=name, linewidth=1.5)
+    axes.set_xlabel("tokens")
+    axes.set_ylabel("time per token (ns)")
+    axes.set_title("Time per token (log-log; flat = linear total cost)")
+    axes.grid(True, which="major", alpha=0.4)
+    axes.grid(True, which="minor", alpha=0.15)
+    axes.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    figure.savefig(path, dpi=100, metadata={"Software": None})
 
 
 def main() -> int:
@@ -556,22 +815,36 @@ def main() -> int:
     parser.add_argument("--smoke", action="store_true", help="tiny sizes, to check that the script runs")
     parser.add_argument("--rst", type=Path, help="also write the table as an rST list-table to this file")
     parser.add_argument("--browser-only", action="store_true", help="only the browser rows")
+    parser.add_argument("--plot", type=Path, help="also draw time per token against size to this PNG file")
+    parser.add_argument(
+        "--peers-python", type=Path, default=PEERS_PYTHON, help=f"the bench venv's Python (default: {PEERS_PYTHON})"
+    )
     args = parser.parse_args()
     sizes = SMOKE if args.smoke else FULL
     folder = Path(tempfile.mkdtemp(prefix="attnviz-bench-"))
+    series: Series = {}
+    versions: dict[str, str] = {}
     try:
         if args.browser_only:
             rows = browser_rows(sizes)
         else:
             timing, weight = core_rows(sizes)
             rows = timing + process_rows(sizes, folder) + big_file_rows(sizes, folder) + weight
-            rows += sphinx_rows(sizes, folder)
+            floors, floor_series = floor_rows(sizes)
+            peers, peer_series, versions = peer_rows(sizes, folder, args.peers_python)
+            scaling, series = scaling_rows(sizes, folder, peer_series)
+            series.update(floor_series)
+            rows += floors + scaling + peers + sphinx_rows(sizes, folder)
             rows += startup_rows(sizes, folder) + image_rows(sizes, folder) + browser_rows(sizes)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     print_table(rows)
+    described = machine(versions)
+    print(f"\n{described}")
     if args.rst:
-        args.rst.write_text(rst_table(rows), encoding="utf-8")
+        args.rst.write_text(f"{described}\n\n{rst_table(rows)}", encoding="utf-8")
+    if args.plot and series:
+        plot(series, args.plot)
     return 0 if args.smoke or all(row.met for row in rows) else 1
 
 
