@@ -28,10 +28,8 @@ from typing import BinaryIO, NoReturn, TextIO
 
 from . import __version__
 from .aggregate import AGGREGATIONS
-from .blocks import is_option_line, parse_block, read_block_data
 from .data import TokenScores, decode_text, read_text
 from .errors import AttnvizError, OptionError
-from .fences import FencedBlock
 from .formats import (
     parse_token_score_texts,
     parse_tsv,
@@ -45,11 +43,10 @@ from .readers.files import read_data as read_data_file
 from .readers.inseq import REDUCTIONS
 from .render.html import iter_html
 from .render.image import DEFAULT_DPI, DEFAULT_WIDTH, IMAGE_FORMATS, WIDTH_RANGE, save_image
-from .render.latex import latex_fragment, unsupported_message
-from .render.matrix import LATEX_PACKAGES
-from .render.text import render_text
 from .sources import check_no_read_options
 from .visualization import Visualization, visualize
+
+# What only some runs need (--block, latex and text output) is imported where it is used.
 
 PROGRAM = "attention-viz"
 STDIN = "-"
@@ -298,6 +295,9 @@ def read_block(args: argparse.Namespace, stdin: BinaryIO) -> Block:
     """The ``--block``: leading ``#| key: value`` lines (Quarto's cell options) and the
     MkDocs block's syntax (:func:`~.blocks.parse_block`); paths in it are relative
     to the current directory. Lines are counted from ``--block-line`` + 1."""
+    from .blocks import is_option_line, parse_block, read_block_data
+    from .fences import FencedBlock
+
     if args.data is not None or args.text_path is not None or args.score_path is not None:
         raise OptionError("give --block or --data or --text_path/--score_path, not more than one")
     name = block_name(args)
@@ -344,8 +344,13 @@ def _read(path: str, stdin: BinaryIO, source: str) -> str:
 def render(viz: Visualization, args: argparse.Namespace) -> Iterator[str]:
     """The output ``--format`` and ``--fragment`` ask for, in pieces."""
     if args.format == "text":
+        from .render.text import render_text
+
         yield render_text(viz)
     elif args.format == "latex":
+        from .render.latex import latex_fragment, unsupported_message
+        from .render.matrix import LATEX_PACKAGES
+
         fragment = latex_fragment(viz, args.latex_engine)
         if fragment.unsupported:
             remedy = "--latex-engine xelatex or lualatex"

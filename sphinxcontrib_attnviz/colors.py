@@ -2,7 +2,10 @@
 colormap's variant for dark pages.
 
 matplotlib and coloraide are imported on first use only, so a docs build that enables
-the extension but draws nothing does not pay for them.
+the extension but draws nothing does not pay for them. A colormap's dark variant is kept
+in the user's cache folder once worked out (:func:`cached_dark_variant`), so that later
+runs import no coloraide at all; so are the tables of matplotlib's own colormaps
+(:func:`table_rgb`), and then matplotlib is not imported either.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .colour_cache import cache_key, package_release, read_rgb, write_rgb
 from .errors import OptionError
 
 if TYPE_CHECKING:
@@ -71,7 +75,7 @@ def dark_palette(name: str, dark_name: str | None = None) -> Palette:
     dark variant (:func:`dark_variant`). Raises OptionError for an unknown colormap.
     """
     if dark_name is None:
-        return _palette_of(dark_variant(table_rgb(name)))
+        return _palette_of(cached_dark_variant(table_rgb(name)))
     size = colormap(name).N
     middles = (np.arange(size) + 0.5) / size
     return _palette_of(rgb_bytes(middles, colormap(dark_name)))
@@ -83,14 +87,65 @@ def dark_stops(count: int, name: str, dark_name: str | None = None) -> tuple[str
     pages: ``name``'s dark variant, or ``dark_name`` as it is."""
     positions = np.linspace(0.0, 1.0, count)
     if dark_name is None:
-        return tuple(hex_colors(dark_variant(rgb_bytes(positions, colormap(name)))))
+        return tuple(hex_colors(cached_dark_variant(rgb_bytes(positions, colormap(name)))))
     return tuple(hex_colors(rgb_bytes(positions, colormap(dark_name))))
 
 
 def table_rgb(name: str) -> np.ndarray:
-    """An (N, 3) uint8 array: the colormap's lookup table, entry by entry."""
+    """An (N, 3) uint8 array: the colormap's lookup table, entry by entry.
+
+    A table of one of matplotlib's own colormaps is kept in the user's cache folder
+    (:mod:`.colour_cache`), named after matplotlib's release and the colormap's name
+    (matplotlib refuses to register another colormap under a built-in name), so that later
+    runs need not import matplotlib at all; any other colormap is looked up each time.
+    """
+    key = cache_key("table", package_release("matplotlib", "_version.py"), repr(name).encode())
+    cached = read_rgb(key)
+    if cached is not None:
+        return cached
     cmap = colormap(name)
-    return rgb_bytes(np.arange(cmap.N), cmap)  # integer input: the table's entries themselves
+    rgb = rgb_bytes(np.arange(cmap.N), cmap)  # integer input: the table's entries themselves
+    if _is_builtin(name):
+        write_rgb(key, rgb)
+    return rgb
+
+
+def _is_builtin(name: str) -> bool:
+    """Whether ``name`` is one of matplotlib's own colormaps (which no other can replace)."""
+    from matplotlib import colormaps
+
+    return name in getattr(colormaps, "_builtin_cmaps", ())
+
+
+def cached_dark_variant(rgb: np.ndarray) -> np.ndarray:
+    """:func:`dark_variant` of ``rgb``, read from the user's cache folder when a run has
+    worked it out before (coloraide is then not even imported), and kept there otherwise
+    (:mod:`.colour_cache`), named after the colours, this module's code, coloraide's
+    release and numpy's version."""
+    key = cache_key(
+        "dark",
+        package_release("coloraide", "__meta__.py"),
+        np.__version__.encode(),
+        _own_source(),
+        repr(rgb.shape).encode(),
+        np.ascontiguousarray(rgb, dtype=np.uint8).tobytes(),
+    )
+    cached = read_rgb(key)
+    if cached is not None and cached.shape == rgb.shape:
+        return cached
+    dark = dark_variant(rgb)
+    write_rgb(key, dark)
+    return dark
+
+
+@cache
+def _own_source() -> bytes | None:
+    """This module's source: what :func:`dark_variant` computes is in it."""
+    try:
+        with open(__file__, "rb") as file:
+            return file.read()
+    except OSError:
+        return None
 
 
 def _palette_of(rgb: np.ndarray) -> Palette:

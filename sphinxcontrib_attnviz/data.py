@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from .errors import DataError, DataFileError, OptionError
+from .options import DEFAULT_MAX_TOKENS as DEFAULT_MAX_TOKENS  # defined where setup() reads it cheaply
 
 
 @dataclass(frozen=True, eq=False)
@@ -48,12 +49,6 @@ class ScoreRow:
 
     # equality compares the arrays' contents, so the rows are not hashable
     __hash__ = None  # type: ignore[assignment]
-
-
-#: The most tokens a figure may have in a docs build unless the project says otherwise
-#: (``attnviz_max_tokens``, MkDocs' ``max_tokens``): enough for a long document, and it
-#: keeps a mistaken huge file from being read whole into the page.
-DEFAULT_MAX_TOKENS = 200_000
 
 
 def parse_max_tokens(value: object) -> int | None:

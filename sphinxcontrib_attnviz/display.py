@@ -270,6 +270,8 @@ _SEPARATOR = "\x00"
 #: not printable ASCII; a token of nothing but spaces, or of nothing (after a separator).
 _NOT_ASCII_PRINTABLE = re.compile("[^\x00\x20-\x7e]")
 _BLANK_AFTER = re.compile("\x00(?= *(?:\x00|$))")
+#: The bytes of ASCII text that :data:`_NOT_ASCII_PRINTABLE` does not match.
+_ASCII_PRINTABLE = bytes([0, *range(0x20, 0x7F)])
 
 
 def visible_texts(tokens: Sequence[str]) -> tuple[str, ...]:
@@ -282,8 +284,13 @@ def visible_texts(tokens: Sequence[str]) -> tuple[str, ...]:
     joined = _SEPARATOR.join(texts)
     if joined.count(_SEPARATOR) != len(texts) - 1:  # a token holds the separator
         return tuple(map(visible, texts))
-    odd = [match.start() for match in _NOT_ASCII_PRINTABLE.finditer(joined)]
-    odd += [match.start() + 1 for match in _BLANK_AFTER.finditer(joined)]  # the blank token's start
+    odd = []
+    # each scan only where a test in C (ASCII text with no control character; no separator
+    # followed by a space, another separator or the end) does not rule out any match
+    if not joined.isascii() or joined.encode("ascii").translate(None, _ASCII_PRINTABLE):
+        odd += [match.start() for match in _NOT_ASCII_PRINTABLE.finditer(joined)]
+    if "\x00 " in joined or "\x00\x00" in joined or joined.endswith("\x00"):
+        odd += [match.start() + 1 for match in _BLANK_AFTER.finditer(joined)]  # the blank token's start
     if not texts[0].strip(" "):
         odd.append(0)
     if not odd:

@@ -2,6 +2,10 @@
 
 The directive, the command line and the plugin all hand their option strings to
 :func:`parse_options`, so an option means the same and is checked the same everywhere.
+
+This module imports nothing heavy (numpy and the modules that need it are imported by
+the functions that use them): the Sphinx extension's ``setup()`` reads its names and
+defaults, and a project that enables the extension without using it should not pay for more.
 """
 
 from __future__ import annotations
@@ -11,16 +15,17 @@ import math
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
-from .aggregate import AGGREGATIONS
-from .data import SCORE_SYNTAX, number_hint
-from .display import SCHEMES as SUBWORD_SCHEMES
 from .errors import OptionError
-from .normalize import NORMALIZATIONS, NORMALIZE_OVER
 
 DEFAULT_CMAP = "BuGn"
 DEFAULT_DIVERGING_CMAP = "RdBu_r"
 DEFAULT_ALPHA = 1.0
+#: The most tokens a figure may have in a docs build unless the project says otherwise
+#: (``attnviz_max_tokens``, MkDocs' ``max_tokens``): enough for a long document, and it
+#: keeps a mistaken huge file from being read whole into the page.
+DEFAULT_MAX_TOKENS = 200_000
 _TRUE = {"", "true", "yes", "on", "1"}
 _FALSE = {"false", "no", "off", "0"}
 
@@ -112,8 +117,29 @@ READ_OPTIONS = ("format", "sequence", "step", "reduce")
 DIRECTIVE_OPTIONS = (*SOURCE_OPTIONS, *READ_OPTIONS, *OPTION_NAMES, *FIGURE_OPTIONS, *SPHINX_OPTIONS)
 
 
+def __getattr__(name: str) -> Any:
+    """The choices of the options whose values other modules define, imported on first use."""
+    if name == "SUBWORD_SCHEMES":
+        from .display import SCHEMES
+
+        return SCHEMES
+    if name == "AGGREGATIONS":
+        from . import aggregate
+
+        return aggregate.AGGREGATIONS
+    if name in ("NORMALIZATIONS", "NORMALIZE_OVER"):
+        from . import normalize
+
+        return getattr(normalize, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 def parse_options(raw: Mapping[str, str | float | bool | None], defaults: Defaults | None = None) -> VizOptions:
     """Check and convert option values written as text; raise OptionError naming the option."""
+    from .aggregate import AGGREGATIONS
+    from .display import SCHEMES as SUBWORD_SCHEMES
+    from .normalize import NORMALIZATIONS, NORMALIZE_OVER
+
     defaults = defaults or Defaults()
     unknown = sorted(set(raw) - set(OPTION_NAMES))
     if unknown:
@@ -191,13 +217,15 @@ def parse_number(name: str, value: object, what: str = "a number") -> float:
     score is (:data:`~.data.SCORE_SYNTAX`: no ``1_0``, ASCII digits only), as a float
     (NaN and infinity included: the caller says whether they may be); OptionError naming
     ``name`` otherwise."""
-    if isinstance(value, str) and SCORE_SYNTAX.fullmatch(value.strip()):
-        return float(value)
     if isinstance(value, int | float) and not isinstance(value, bool):
         try:
             return float(value)
         except OverflowError:
             raise OptionError(f"{name} must be {what}, not {value!r}: beyond the float range") from None
+    from .data import SCORE_SYNTAX, number_hint  # text: numpy comes with them, as for any figure
+
+    if isinstance(value, str) and SCORE_SYNTAX.fullmatch(value.strip()):
+        return float(value)
     hint = number_hint(value) if isinstance(value, str) else ""
     raise OptionError(f"{name} must be {what}, not {value!r}{hint}")
 

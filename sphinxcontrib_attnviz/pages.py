@@ -8,7 +8,6 @@ from functools import cache
 from importlib.resources import files
 
 from .render.html import escape_text
-from .render.latex_text import escape_latex
 
 
 @cache
@@ -73,6 +72,8 @@ def latex_document(fragment: str, title: str, engine: str = "pdflatex") -> str:
     :data:`DOCUMENT_ENGINES`): pdflatex with T1 fonts and UTF-8 input; xelatex and
     lualatex with fontspec, :data:`MAIN_FONT` and a CJK font (:data:`CJK_FONTS`) where the
     machine has them."""
+    from .render.latex_text import escape_latex  # LaTeX only: HTML pages need none of it
+
     if engine not in DOCUMENT_ENGINES:
         raise ValueError(f"no document for {engine!r}: use one of {', '.join(DOCUMENT_ENGINES)}")
     unicode_engine = engine != "pdflatex"

@@ -14,6 +14,15 @@ from pages import ROOTS
 pytest_plugins = ["sphinx.testing.fixtures"]
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Colour tables kept by the runs of this session go to a folder of its own, never the
+    user's cache folder (:mod:`sphinxcontrib_attnviz.colour_cache`): every test and every
+    process it starts works them out, or reads what this session kept."""
+    import tempfile
+
+    os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="attnviz-test-cache-")
+
+
 @pytest.fixture(scope="session")
 def rootdir() -> Path:
     return ROOTS

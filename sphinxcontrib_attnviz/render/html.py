@@ -204,8 +204,8 @@ class Layout:
     after: dict[int, str]
     texts: tuple[str, ...]
     #: What closes each token's span after its title (``">text</span>``): by text, or
-    #: token by token (:func:`token_closings`).
-    closings: dict[str, str] | list[str]
+    #: None, worked out a piece at a time (:func:`token_closings`).
+    closings: dict[str, str] | None
     notes: dict[int, str]
     completes: dict[int, list[int]]
     tail: str
@@ -217,8 +217,8 @@ class Layout:
 
     def closings_of(self, start: int, stop: int) -> list[str]:
         """The closings of tokens ``start`` to ``stop``."""
-        if isinstance(self.closings, list):
-            return self.closings[start:stop]
+        if self.closings is None:
+            return escaped_closings(self.texts[start:stop])
         return list(map(self.closings.__getitem__, self.texts[start:stop]))
 
     @classmethod
@@ -253,8 +253,8 @@ class Layout:
         )
 
 
-#: How many tokens tell :func:`token_closings` whether tokens repeat.
-_REPEAT_SAMPLE = 10_000
+#: At most how many tokens, spread over the text, tell :func:`token_closings` whether tokens repeat.
+_REPEAT_SAMPLE = 100_000
 _SEPARATOR = "\x00"
 #: What the joined escape cannot take: a control character other than a text's final
 #: newline (and a shorter, faster pattern for ASCII text).
@@ -262,17 +262,25 @@ _CONTROL = re.compile(NEEDS_STAND_IN.pattern.replace("\x00-\x1f", "\x01-\x09\x0b
 _ASCII_CONTROL = re.compile("[\x01-\x09\x0b-\x1f\x7f]")
 
 
-def token_closings(texts: tuple[str, ...]) -> dict[str, str] | list[str]:
+def token_closings(texts: tuple[str, ...]) -> dict[str, str] | None:
     """What closes each token's span after its title: ``">`` + its text escaped (a final
     newline left out: the line break follows) + ``</span>``.
 
-    Tokens that repeat (most text) are escaped once per distinct text, as a mapping; for
-    tokens that mostly do not (ids, numbers, a text of all-distinct pieces), the texts are
-    joined, escaped by ``html.escape`` once and split, all in C: a list, token by token.
+    Tokens that repeat (most text: half or fewer of a sample spread over the text are
+    distinct) are escaped once per distinct text, as a mapping; for tokens that mostly do
+    not (ids, numbers, a text of all-distinct pieces), None: each piece of the output is
+    escaped on its own (:func:`escaped_closings`), so that no string per token is held
+    for the whole text.
     """
-    sample = texts[:_REPEAT_SAMPLE]
+    sample = texts[:: max(1, len(texts) // _REPEAT_SAMPLE)]
     if len(set(sample)) * 2 <= len(sample):
         return {text: f'">{escape_text(text.removesuffix(chr(10)))}</span>' for text in set(texts)}
+    return None
+
+
+def escaped_closings(texts: Sequence[str]) -> list[str]:
+    """The closings (:func:`token_closings`) of ``texts``, token by token: the texts are
+    joined, escaped by ``html.escape`` once and split, all in C."""
     joined = _SEPARATOR.join(texts)
     control = _ASCII_CONTROL if joined.isascii() else _CONTROL
     if joined.count(_SEPARATOR) != len(texts) - 1 or control.search(joined):

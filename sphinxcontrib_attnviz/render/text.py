@@ -53,7 +53,14 @@ def row_line(viz: Visualization, row: ColouredRow, markup: TextMarkup = PLAIN) -
 
 def words_line(viz: Visualization, row: ColouredRow) -> str:
     """One row without scores: its label, then the tokens as words (for search and plain fallbacks)."""
-    return _lines(viz.display, row.label, [""] * len(viz.display), PLAIN)
+    display = viz.display
+    pieces = [""] * (2 * len(display))
+    pieces[0::2] = display.separators()
+    pieces[1::2] = display.texts
+    line = ("" if row.label is None else f"{row.label}: ") + "".join(pieces) + display.tail
+    if "\n" not in line:  # no line break: what _lines writes, joined in C
+        return line
+    return _lines(display, row.label, [""] * len(display), PLAIN)
 
 
 def _lines(display: TokenDisplay, label: str | None, suffixes: list[str], markup: TextMarkup) -> str:

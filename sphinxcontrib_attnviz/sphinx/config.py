@@ -6,10 +6,8 @@ from typing import TYPE_CHECKING, Any
 
 from sphinx.util import logging
 
-from ..colors import colormap
-from ..data import DEFAULT_MAX_TOKENS, parse_max_tokens
 from ..errors import OptionError
-from ..options import DEFAULT_ALPHA, DEFAULT_CMAP, DEFAULT_DIVERGING_CMAP, parse_alpha
+from ..options import DEFAULT_ALPHA, DEFAULT_CMAP, DEFAULT_DIVERGING_CMAP, DEFAULT_MAX_TOKENS, parse_alpha
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -47,7 +45,10 @@ def check_config(app: Sphinx, config: Config) -> None:
         )
         config.attnviz_default_alpha = DEFAULT_ALPHA
     try:
-        parse_max_tokens(config.attnviz_max_tokens)
+        if not _is_default_max_tokens(config.attnviz_max_tokens):  # the default is fine, and keeps numpy unimported
+            from ..data import parse_max_tokens
+
+            parse_max_tokens(config.attnviz_max_tokens)
     except OptionError as error:
         message = f"conf.py: attnviz_max_tokens {error.message} (or None for no limit); using {DEFAULT_MAX_TOKENS}"
         logger.warning(message, type="attnviz", subtype="config")
@@ -57,8 +58,14 @@ def check_config(app: Sphinx, config: Config) -> None:
         if value is None:
             continue  # the default: nothing to check, and matplotlib stays unimported
         try:
+            from ..colors import colormap
+
             colormap(value)
         except OptionError as error:
             message = f"conf.py: {name}: {error.message}; using each colormap's dark variant"
             logger.warning(message, type="attnviz", subtype="config")
             setattr(config, name, None)
+
+
+def _is_default_max_tokens(value: object) -> bool:
+    return type(value) is int and value == DEFAULT_MAX_TOKENS

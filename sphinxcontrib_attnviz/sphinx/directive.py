@@ -22,16 +22,14 @@ import posixpath
 import re
 from functools import cache, partial
 from pathlib import Path
-from typing import ClassVar, NamedTuple
+from typing import TYPE_CHECKING, ClassVar, NamedTuple
 
 from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from ..data import FILE_NOT_FOUND, RESOLVE_ERRORS, TokenLimit, TokenScores, unresolvable
 from ..errors import AttnvizError, DataError, DataFileError
-from ..formats import parse_pairs
 from ..options import (
     DIRECTIVE_OPTIONS,
     OPTION_NAMES,
@@ -41,9 +39,13 @@ from ..options import (
     parse_flag,
     parse_options,
 )
-from ..sources import check_no_read_options, check_one_source, read_named_files
-from ..visualization import visualize
 from .nodes import make_node
+
+if TYPE_CHECKING:
+    from ..data import TokenLimit, TokenScores
+
+# The readers and the core (and numpy with them) are imported when a directive runs: a
+# project that enables the extension without using it does not pay for them.
 
 logger = logging.getLogger(__name__)
 
@@ -165,6 +167,8 @@ class AttentionViz(SphinxDirective):
     relative_sources: frozenset[str] = frozenset()
 
     def run(self) -> list[nodes.Node]:
+        from ..visualization import visualize
+
         try:
             self.check_option_names()
             options = parse_options(
@@ -199,6 +203,9 @@ class AttentionViz(SphinxDirective):
 
     def read_data(self) -> TokenScores:
         """Read the one data source the directive names."""
+        from ..formats import parse_pairs
+        from ..sources import check_no_read_options, check_one_source, read_named_files
+
         check_one_source(
             {
                 "a data file (.json, .tsv, .csv)": bool(self.arguments),
@@ -225,6 +232,8 @@ class AttentionViz(SphinxDirective):
 
     def token_limit(self) -> TokenLimit | None:
         """``attnviz_max_tokens`` as the readers take it (None: no limit)."""
+        from ..data import TokenLimit
+
         count = self.config.attnviz_max_tokens
         return None if count is None else TokenLimit(count, "attnviz_max_tokens in conf.py")
 
@@ -254,6 +263,8 @@ class AttentionViz(SphinxDirective):
         The file is registered as a dependency of the page, so that editing it (or
         creating it, if missing) re-reads the page on the next build.
         """
+        from ..data import RESOLVE_ERRORS, unresolvable
+
         page_folder = "" if filename.startswith("/") else posixpath.dirname(self.env.docname)
         written = posixpath.normpath(posixpath.join(page_folder, filename.lstrip("/")))
         try:
@@ -306,6 +317,8 @@ class AttentionViz(SphinxDirective):
         In a docstring, relative paths are read from the folder of the page that holds
         the autodoc directive (``self.env.docname``), not from the module's folder: the
         hint names that page and its folder."""
+        from ..data import FILE_NOT_FOUND
+
         if not (
             isinstance(error, DataFileError)
             and error.message == FILE_NOT_FOUND

@@ -1,18 +1,25 @@
-"""``setup()``: register the node, the directive, the config values and the CSS."""
+"""``setup()``: register the node, the directive, the config values and the CSS.
+
+Nothing heavy is imported here: numpy, matplotlib, coloraide and the renderers come when
+a directive runs or a figure is written, so that a project that enables the extension
+without using it starts as fast as one without it.
+"""
 
 from __future__ import annotations
 
 import shutil
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sphinx.application import Sphinx
+from docutils import nodes
 
 from .. import __version__
 from .config import add_config_values, check_config
 from .directive import AttentionViz
-from .images import replace_with_images
 from .nodes import attention_viz, depart_text, visit_html, visit_latex, visit_man, visit_texinfo, visit_text
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 CSS_FILE = "attnviz.css"
@@ -37,6 +44,16 @@ def add_css_for_html(app: Sphinx) -> None:
         return  # unchanged: keep its timestamp
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(source, target)
+
+
+def replace_with_images(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """On ``doctree-resolved``: :func:`.images.replace_with_images`, for pages with a figure
+    (the drawing code, matplotlib's included, is imported for those only)."""
+    if next(iter(doctree.findall(attention_viz)), None) is None:
+        return
+    from .images import replace_with_images as replace
+
+    replace(app, doctree, docname)
 
 
 def setup(app: Sphinx) -> dict[str, Any]:

@@ -13,24 +13,21 @@ verbatim in their own markup, which their readers fill, breaking lines only betw
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from docutils import nodes
 from sphinx.util import logging
-from sphinx.util.docutils import SphinxTranslator
-from sphinx.writers.html5 import HTML5Translator
-from sphinx.writers.latex import LaTeXTranslator
 
-from ..options import VizOptions
-from ..render.html import render_html
-from ..render.latex import latex_fragment, unsupported_message
-from ..render.latex_text import fontenc_encodings
-from ..render.matrix import NARROW_TEXT_WIDTH, matrix_grid, matrix_notes
-from ..render.roff import ROFF
-from ..render.roff import paragraphs as roff_paragraphs
-from ..render.roff import preformatted as roff_preformatted
-from ..render.texinfo import TEXINFO
-from ..render.texinfo import preformatted as texinfo_preformatted
-from ..render.text import render_text_lines, words_line
-from ..visualization import Visualization
+if TYPE_CHECKING:
+    from sphinx.util.docutils import SphinxTranslator
+    from sphinx.writers.html5 import HTML5Translator
+    from sphinx.writers.latex import LaTeXTranslator
+
+    from ..options import VizOptions
+    from ..visualization import Visualization
+
+# The renderers (and numpy with them) are imported by the functions that use them, once a
+# figure is drawn: a project that enables the extension without using it does not pay for them.
 
 logger = logging.getLogger(__name__)
 
@@ -63,6 +60,9 @@ def paragraphs(lines: list[str]) -> list[nodes.paragraph]:
 def make_node(viz: Visualization, options: VizOptions | None = None) -> attention_viz:
     """The node for ``viz`` drawn with ``options``; its text is kept verbatim (smart quotes
     would also eat backslashes). Each row paragraph holds its ``label`` (if any) and ``scores``."""
+    from ..options import VizOptions
+    from ..render.text import words_line
+
     rows = paragraphs([words_line(viz, row) for row in viz.rows])
     for paragraph, row in zip(rows, viz.rows, strict=True):
         if row.label is not None:
@@ -95,6 +95,8 @@ def options_used(viz: Visualization, options: VizOptions) -> dict[str, object]:
 def visit_html(translator: HTML5Translator, node: attention_viz) -> None:
     """The fragment, named for assistive technology by its figure's caption, if any;
     for EPUB, whose XHTML allows no ``<style>`` in the body, with inline colours."""
+    from ..render.html import render_html
+
     epub = translator.builder.name.startswith("epub")
     # the node's ids (``:name:`` without ``:caption:``, a ``.. _label:`` before it) go on the
     # fragment's root: Sphinx's own tag for the node, which carries them, is never written
@@ -116,6 +118,9 @@ def visit_latex(translator: LaTeXTranslator, node: attention_viz) -> None:
     """The fragment for the project's ``latex_engine`` and font encodings (``fontenc``:
     with LGR, X2 or T2A pdflatex typesets Greek or Cyrillic); one warning per figure names
     the characters pdflatex cannot typeset (written as code-point markers)."""
+    from ..render.latex import latex_fragment, unsupported_message
+    from ..render.latex_text import fontenc_encodings
+
     engine = translator.config.latex_engine
     encodings = fontenc_encodings(translator.elements.get("fontenc", ""))
     fragment = latex_fragment(node["viz"], engine, encodings)
@@ -145,6 +150,11 @@ def visit_texinfo(translator: SphinxTranslator, node: attention_viz) -> None:
     """The rows with their scores and the legend as paragraphs, each token verbatim
     (``@verb``: no dashes or curly quotes made of it), or the matrix view's grid as an
     ``@example``; an ``@anchor`` for ``:name:``."""
+    from ..render.matrix import NARROW_TEXT_WIDTH, matrix_grid, matrix_notes
+    from ..render.texinfo import TEXINFO
+    from ..render.texinfo import preformatted as texinfo_preformatted
+    from ..render.text import render_text_lines
+
     for id_ in own_ids(node):
         translator.add_anchor(id_, node)  # type: ignore[attr-defined]
     viz = node["viz"]
@@ -160,6 +170,12 @@ def visit_texinfo(translator: SphinxTranslator, node: attention_viz) -> None:
 def visit_man(translator: SphinxTranslator, node: attention_viz) -> None:
     """The rows with their scores and the legend, each a paragraph of roff: tokens never
     hyphenated, never read as requests; the matrix view's grid unfilled, in a fixed-width font."""
+    from ..render.matrix import NARROW_TEXT_WIDTH, matrix_grid, matrix_notes
+    from ..render.roff import ROFF
+    from ..render.roff import paragraphs as roff_paragraphs
+    from ..render.roff import preformatted as roff_preformatted
+    from ..render.text import render_text_lines
+
     translator.ensure_eol()  # type: ignore[attr-defined]
     viz = node["viz"]
     if viz.view == "matrix":  # the grid, aligned
@@ -177,6 +193,8 @@ def visit_text(translator: SphinxTranslator, node: attention_viz) -> None:
     at 70 columns. A row stays one line (a newline token goes on under the row's first
     token), a token and its score stay together. The model puts no line-separating
     character but those line breaks in a row, so the writer's ``splitlines()`` keeps them."""
+    from ..render.text import render_text_lines
+
     translator.new_state(0)  # type: ignore[attr-defined]
     translator.add_text("\n".join(render_text_lines(node["viz"])))  # type: ignore[attr-defined]
     raise nodes.SkipChildren
