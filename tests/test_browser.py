@@ -114,8 +114,14 @@ def browser() -> Iterator:
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The themes test project built with each theme, and its MkDocs Material twin, served on
     localhost; yields the base URL. Each build is in ``THEME/``, its pages ``THEME/NAME.html``."""
-    out = tmp_path_factory.mktemp("themes")
-    config, site_dir = str(MKDOCS_ROOT / "mkdocs.yml"), str(out / MATERIAL)
+    yield from served_builds(tmp_path_factory.mktemp("themes"), THEMES_ROOT, MKDOCS_ROOT)
+
+
+def served_builds(out: Path, sphinx_root: Path, mkdocs_root: Path) -> Iterator[str]:
+    """``sphinx_root`` built with each Sphinx theme of the variants into ``out/THEME`` and
+    ``mkdocs_root`` with MkDocs Material into ``out/MATERIAL`` (at the same time), served on
+    localhost until the generator is closed; yields the base URL."""
+    config, site_dir = str(mkdocs_root / "mkdocs.yml"), str(out / MATERIAL)
     mkdocs = subprocess.Popen(  # meanwhile, Sphinx builds in this process
         [sys.executable, "-m", "mkdocs", "build", "-q", "--strict", "-f", config, "-d", site_dir],
         stdout=subprocess.PIPE,
@@ -124,7 +130,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         env=os.environ | {"NO_COLOR": "1", "NO_MKDOCS_2_WARNING": "1"},
     )
     for theme in sorted({variant.theme for variant in VARIANTS if variant.sphinx}):
-        status = build_main(["-q", "-W", "-b", "html", "-D", f"html_theme={theme}", str(THEMES_ROOT), str(out / theme)])
+        doctrees = str(out / "doctrees" / theme)
+        arguments = ["-q", "-W", "-b", "html", "-d", doctrees, "-D", f"html_theme={theme}"]
+        status = build_main([*arguments, str(sphinx_root), str(out / theme)])
         assert status == 0, theme
     output, _ = mkdocs.communicate(timeout=120)
     assert mkdocs.returncode == 0, output

@@ -19,26 +19,18 @@ Chromium or playwright these tests skip (fail under ``CI=true``), as those do.
 from __future__ import annotations
 
 import functools
-import http.server
-import os
-import subprocess
-import sys
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
 import pytest
 import test_browser
-from sphinx.cmd.build import build_main
 from test_browser import (
     BACKDROP,
     FOCUS_TOP,
-    MATERIAL,
     VARIANTS,
     WIDTHS,
     Opened,
-    QuietHandler,
     Variant,
     ax_texts,
     ax_tree,
@@ -49,6 +41,7 @@ from test_browser import (
     open_page,
     rgb,
     rgba,
+    served_builds,
     text_colour,
 )
 
@@ -102,28 +95,7 @@ def expected_matrices() -> list[ExpectedMatrix]:
 def matrix_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The matrix project built with each Sphinx theme of the variants, and its MkDocs Material
     twin, served on localhost; yields the base URL. Each build's page is ``THEME/index.html``."""
-    out = tmp_path_factory.mktemp("matrix")
-    config, site_dir = str(MKDOCS_MATRIX_ROOT / "mkdocs.yml"), str(out / MATERIAL)
-    mkdocs = subprocess.Popen(  # meanwhile, Sphinx builds in this process
-        [sys.executable, "-m", "mkdocs", "build", "-q", "--strict", "-f", config, "-d", site_dir],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env=os.environ | {"NO_COLOR": "1", "NO_MKDOCS_2_WARNING": "1"},
-    )
-    for theme in sorted({variant.theme for variant in VARIANTS if variant.sphinx}):
-        doctrees = str(out / "doctrees" / theme)
-        status = build_main(
-            ["-q", "-W", "-b", "html", "-d", doctrees, "-D", f"html_theme={theme}", str(MATRIX_ROOT), str(out / theme)]
-        )
-        assert status == 0, theme
-    output, _ = mkdocs.communicate(timeout=120)
-    assert mkdocs.returncode == 0, output
-    handler = functools.partial(QuietHandler, directory=str(out))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
+    yield from served_builds(tmp_path_factory.mktemp("matrix"), MATRIX_ROOT, MKDOCS_MATRIX_ROOT)
 
 
 @pytest.fixture(scope="module", params=VARIANTS, ids=map(str, VARIANTS))
