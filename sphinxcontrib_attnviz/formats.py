@@ -103,6 +103,11 @@ def parse_token_score_texts(tokens_text: str, scores_text: str, tokens_source: s
     return _paired(tokens, scores, lambda: tokens_text, lambda: scores_text, tokens_source, scores_source)
 
 
+#: Lines of a tokens file read at a time under a limit: reading stops within this many
+#: lines past it, and each batch is stripped and kept in one comprehension (no per-line check).
+TOKEN_BATCH = 4096
+
+
 def token_list(lines: Iterable[str], source: str, limit: TokenLimit | None = None) -> list[str]:
     """The stripped non-blank lines (each an item of ``lines``), each distinct token kept as
     one string object; a DataError naming the line of the first token past ``limit``."""
@@ -110,12 +115,23 @@ def token_list(lines: Iterable[str], source: str, limit: TokenLimit | None = Non
     keep = distinct.setdefault
     if limit is None:
         return [keep(token, token) for line in lines if (token := line.strip())]
-    numbered = ((number, token) for number, line in enumerate(lines, start=1) if (token := line.strip()))
     tokens: list[str] = []
-    for number, token in islice(numbered, limit.stop):
-        limit.check(len(tokens) + 1, source, number)
-        tokens.append(keep(token, token))
+    lines = iter(lines)
+    lines_before = 0
+    while batch := list(islice(lines, TOKEN_BATCH)):
+        kept = [keep(token, token) for line in batch if (token := line.strip())]
+        if len(tokens) + len(kept) > limit.count:
+            first_past = _non_blank_line(batch, limit.count - len(tokens))
+            limit.check(limit.count + 1, source, lines_before + first_past)
+        tokens += kept
+        lines_before += len(batch)
     return tokens
+
+
+def _non_blank_line(lines: list[str], index: int) -> int:
+    """The 1-based position in ``lines`` of its non-blank line number ``index`` (from 0)."""
+    non_blank = (number for number, line in enumerate(lines, start=1) if line.strip())
+    return next(islice(non_blank, index, None))
 
 
 def _paired(

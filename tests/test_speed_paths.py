@@ -150,3 +150,55 @@ def test_closings_by_text_and_a_piece_at_a_time_give_the_same_fragment(monkeypat
     assert render_html(viz) == by_text
     distinct = [f"{token}{index}" for index, token in enumerate(tokens)]
     assert token_closings(tuple(distinct)) is None
+
+
+@pytest.mark.parametrize("count", [1, 5, 4095, 4096, 4097, 9000])
+def test_a_token_limit_read_a_batch_at_a_time_stops_where_a_line_by_line_read_would(count: int) -> None:
+    from sphinxcontrib_attnviz.data import TokenLimit
+    from sphinxcontrib_attnviz.errors import DataError
+    from sphinxcontrib_attnviz.formats import TOKEN_BATCH, token_list
+
+    assert TOKEN_BATCH == 4096  # the counts above sit on its edges
+    lines = [f" t{index % 7}\n" if index % 3 else "\n" for index in range(9_000)]  # every third line blank
+    tokens = [line.strip() for line in lines if line.strip()]
+    if count >= len(tokens):
+        assert token_list(lines, "t.txt", TokenLimit(count, "the limit")) == tokens
+        return
+    first_past = [number for number, line in enumerate(lines, start=1) if line.strip()][count]
+    with pytest.raises(DataError) as raised:
+        token_list(lines, "t.txt", TokenLimit(count, "the limit"))
+    assert (raised.value.source, raised.value.line) == ("t.txt", first_past)
+    assert token_list(lines[: first_past - 1], "t.txt", TokenLimit(count, "the limit")) == tokens[:count]
+
+
+def test_a_path_resolved_a_folder_at_a_time_is_what_realpath_gives(tmp_path: Path) -> None:
+    from sphinxcontrib_attnviz.sphinx.directive import forget_resolved_folders, real_path
+
+    (tmp_path / "real" / "deep").mkdir(parents=True)
+    (tmp_path / "real" / "deep" / "f.txt").write_text("x")
+    (tmp_path / "other.txt").write_text("y")
+    (tmp_path / "linked").symlink_to(tmp_path / "real" / "deep")  # a folder that is a link
+    (tmp_path / "real" / "deep" / "file-link").symlink_to(tmp_path / "other.txt")  # a file that is a link
+    (tmp_path / "loop").symlink_to(tmp_path / "loop")
+    names = [
+        "real/deep/f.txt",
+        "linked/f.txt",
+        "linked/../deep/f.txt",  # ".." after a link: the link's target's parent
+        "linked/..",
+        "linked/.",
+        "real/deep/file-link",
+        "linked/file-link",
+        "linked/missing.txt",
+        "missing/x.txt",
+        "loop",
+        "loop/x",
+        "real//deep/./f.txt",
+    ]
+    forget_resolved_folders()
+    for name in names:
+        path = os.path.join(tmp_path, name)
+        assert real_path(path) == os.path.realpath(path), name
+    (tmp_path / "linked").unlink()  # a link changed between builds
+    (tmp_path / "linked").symlink_to(tmp_path / "real")
+    forget_resolved_folders()
+    assert real_path(os.path.join(tmp_path, "linked/deep/f.txt")) == str(tmp_path / "real" / "deep" / "f.txt")

@@ -132,14 +132,35 @@ def warning_subtype(error: AttnvizError) -> str:
 
 def is_within(path: Path | str, directory: Path | str) -> bool:
     """Whether ``path`` lies in ``directory`` once both are resolved (symlinks followed)."""
-    real, root = os.path.realpath(path), _real_directory(os.fspath(directory))
+    return lies_within(real_path(os.fspath(path)), _real_directory(os.fspath(directory)))
+
+
+def lies_within(real: str, root: str) -> bool:
+    """Whether the resolved path ``real`` is the resolved folder ``root`` or lies in it."""
     return real == root or real.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def real_path(path: str) -> str:
+    """``os.path.realpath(path)``, with the folder resolved once per build (the data files
+    of a project sit in a few folders): only the file's own name is looked up each time.
+    Resolving the folder and then the name is what ``realpath`` does whenever the name is
+    no symbolic link; a link, ``.`` or ``..`` is resolved whole."""
+    folder, name = os.path.split(path)
+    if name in ("", os.curdir, os.pardir) or os.path.islink(path):
+        return os.path.realpath(path)
+    return os.path.join(_real_directory(folder), name)
 
 
 @cache
 def _real_directory(directory: str) -> str:
-    """The source directory, resolved once per build rather than once per data file."""
+    """A folder resolved once per build (:func:`forget_resolved_folders` starts each build
+    afresh) rather than once per data file."""
     return os.path.realpath(directory)
+
+
+def forget_resolved_folders(*_args: object) -> None:
+    """Forget the folders resolved so far (at each build's start: a link may have changed)."""
+    _real_directory.cache_clear()
 
 
 class AttentionViz(SphinxDirective):
@@ -260,17 +281,19 @@ class AttentionViz(SphinxDirective):
         """The path as messages show it and the absolute path, as ``literalinclude`` resolves it.
 
         Relative to the document; a leading ``/`` is relative to the source directory.
-        The file is registered as a dependency of the page, so that editing it (or
-        creating it, if missing) re-reads the page on the next build.
+        Messages name the path as written, from the source directory (symbolic links not
+        followed); the absolute path has them followed. The file is registered as a
+        dependency of the page, so that editing it (or creating it, if missing) re-reads
+        the page on the next build.
         """
         from ..data import RESOLVE_ERRORS, unresolvable
 
         page_folder = "" if filename.startswith("/") else posixpath.dirname(self.env.docname)
-        written = posixpath.normpath(posixpath.join(page_folder, filename.lstrip("/")))
+        joined = posixpath.join(page_folder, filename.lstrip("/"))
+        written = posixpath.normpath(joined)
         try:
-            source, absolute = self.env.relfn2path(filename, self.env.docname)
-            path = Path(absolute)
-            within = is_within(path, self.env.srcdir)
+            absolute = real_path(os.path.join(self.env.srcdir, joined))
+            within = lies_within(absolute, _real_directory(os.fspath(self.env.srcdir)))
         except RESOLVE_ERRORS as error:
             raise unresolvable(error, written) from None
         if not (self.config.attnviz_allow_outside_srcdir or within):
@@ -279,10 +302,10 @@ class AttentionViz(SphinxDirective):
                 "set attnviz_allow_outside_srcdir = True in conf.py to allow it",
                 written,
             )
-        self.env.note_dependency(path)
+        self.env.note_dependency(absolute)
         if not filename.startswith("/"):
-            self.relative_sources |= {source}
-        return source, path
+            self.relative_sources |= {written}
+        return written, Path(absolute)
 
     def as_figure(self, node: nodes.Element) -> nodes.Element:
         """With ``:caption:``, a numbered figure that ``:numref:`` reaches; ``:name:`` labels it."""

@@ -15,7 +15,7 @@ from docutils import nodes
 
 from .. import __version__
 from .config import add_config_values, check_config
-from .directive import AttentionViz
+from .directive import AttentionViz, forget_resolved_folders
 from .nodes import attention_viz, depart_text, visit_html, visit_latex, visit_man, visit_texinfo, visit_text
 
 if TYPE_CHECKING:
@@ -69,5 +69,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("attention-viz", AttentionViz)
     app.connect("config-inited", check_config)
     app.connect("builder-inited", add_css_for_html)
+    app.connect("builder-inited", forget_resolved_folders)
     app.connect("doctree-resolved", replace_with_images)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}

@@ -39,13 +39,16 @@ class attention_viz(nodes.container):  # noqa: N801 (docutils names nodes in low
     ``viz`` is pickled with the doctree (incremental and parallel builds read it back) but
     never serialised: docutils writes a node's attributes through :meth:`attlist` (XML's
     ``starttag``, pseudo-XML's ``pformat``, ``asdom``), which leaves it out. What XML and
-    pseudo-XML show is plain data: the node's ``tokens`` and the options used (``cmap``,
-    ``vmin``, ``vmax``, ``center``, ``alpha``, ...), and each row paragraph's ``label``
-    and ``scores``.
+    pseudo-XML show is plain data: the node's ``tokens`` (taken from ``viz`` as it is
+    written, not kept twice in the doctree) and the options used (``cmap``, ``vmin``,
+    ``vmax``, ``center``, ``alpha``, ...), and each row paragraph's ``label`` and ``scores``.
     """
 
     def attlist(self) -> list[tuple[str, object]]:
-        return [(name, value) for name, value in super().attlist() if name not in PRIVATE_ATTRIBUTES]
+        shown = [(name, value) for name, value in super().attlist() if name not in PRIVATE_ATTRIBUTES]
+        if "viz" in self:
+            shown.append(("tokens", list(self["viz"].tokens)))
+        return sorted(shown)
 
 
 #: Attributes only the visitors read, never serialised.
@@ -72,11 +75,10 @@ def make_node(viz: Visualization, options: VizOptions | None = None) -> attentio
 
 
 def options_used(viz: Visualization, options: VizOptions) -> dict[str, object]:
-    """The tokens and the options a figure was drawn with, as plain data (lists, strings,
+    """The options a figure was drawn with, as plain data (lists, strings,
     numbers): the scale's resolved range, and no attribute that is None (docutils would
     write it as ``"True"``)."""
     used: dict[str, object] = {
-        "tokens": list(viz.tokens),
         "cmap": viz.cmap,
         "dark_cmap": viz.dark_cmap,
         "vmin": float(viz.scale.vmin),
