@@ -68,4 +68,4 @@ examples:
 	git status --short tests/data docs/data/tools
 
 clean:
-	rm -rf $(VENV) $(EXAMPLES_VENV) docs/_build .pytest_cache .hypothesis
+	rm -rf $(VENV) $(EXAMPLES_VENV) $(BENCH_VENV) docs/_build .pytest_cache .hypothesis
