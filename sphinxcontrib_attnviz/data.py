@@ -64,7 +64,7 @@ class TokenLimit:
     """The most tokens a figure may have, and the setting that says so (named in the message).
 
     Docs builds pass one (``attnviz_max_tokens``, MkDocs' ``max_tokens``) so that a mistaken
-    huge file is refused after reading just past the limit, not read whole into a page.
+    huge file is refused after reading a little past the limit, not read whole into a page.
     """
 
     count: int

@@ -64,7 +64,8 @@ def read_token_score_files(
     are streamed: the scores file first, a chunk of lines at a time straight into an array
     (so an error on its last line costs no more than reading it), then the tokens line by
     line with each distinct token kept once; line numbers for a count mismatch are worked
-    out only then. With a ``limit``, reading stops just past it.
+    out only then. With a ``limit``, reading stops within a batch of lines past it
+    (:data:`TOKEN_BATCH`).
     """
     tokens_source = tokens_source or str(tokens_path)
     scores_source = scores_source or str(scores_path)

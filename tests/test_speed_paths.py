@@ -115,10 +115,11 @@ def test_an_unused_extension_imports_nothing_heavy(tmp_path: Path) -> None:
     code = (
         "import sys; from sphinx.cmd.build import build_main; "
         f"status = build_main(['-q', '-b', 'html', {str(tmp_path)!r}, {str(tmp_path / 'out')!r}]); "
-        "print(status, *(name in sys.modules for name in ('numpy', 'matplotlib', 'coloraide')))"
+        "names = ('sphinxcontrib_attnviz', 'numpy', 'matplotlib', 'coloraide'); "
+        "print(status, *(name in sys.modules for name in names))"
     )
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert run.stdout.split() == ["0", "False", "False", "False"]
+    assert run.stdout.split() == ["0", "True", "False", "False", "False"]  # loaded, and nothing heavy with it
 
 
 @pytest.mark.parametrize("scheme", ["none", "wordpiece", "bpe", "sentencepiece", "auto"])
@@ -152,15 +153,20 @@ def test_closings_by_text_and_a_piece_at_a_time_give_the_same_fragment(monkeypat
     assert token_closings(tuple(distinct)) is None
 
 
-@pytest.mark.parametrize("count", [1, 5, 4095, 4096, 4097, 9000])
-def test_a_token_limit_read_a_batch_at_a_time_stops_where_a_line_by_line_read_would(count: int) -> None:
+@pytest.mark.parametrize(
+    ("near", "offset"), [("start", 1), ("start", 5), ("edge", -1), ("edge", 0), ("edge", 1), ("all", -1), ("all", 0)]
+)
+def test_a_token_limit_read_a_batch_at_a_time_stops_where_a_line_by_line_read_would(near: str, offset: int) -> None:
+    """A limit ``offset`` tokens from ``near``: ``edge`` is the first batch's tokens (the
+    first token past the limit then opens the second batch), ``all`` every token."""
     from sphinxcontrib_attnviz.data import TokenLimit
     from sphinxcontrib_attnviz.errors import DataError
     from sphinxcontrib_attnviz.formats import TOKEN_BATCH, token_list
 
-    assert TOKEN_BATCH == 4096  # the counts above sit on its edges
-    lines = [f" t{index % 7}\n" if index % 3 else "\n" for index in range(9_000)]  # every third line blank
+    lines = [f" t{index % 7}\n" if index % 3 else "\n" for index in range(3 * TOKEN_BATCH)]  # every third blank
     tokens = [line.strip() for line in lines if line.strip()]
+    edge = sum(1 for line in lines[:TOKEN_BATCH] if line.strip())
+    count = {"start": 0, "edge": edge, "all": len(tokens)}[near] + offset
     if count >= len(tokens):
         assert token_list(lines, "t.txt", TokenLimit(count, "the limit")) == tokens
         return
@@ -198,7 +204,9 @@ def test_a_path_resolved_a_folder_at_a_time_is_what_realpath_gives(tmp_path: Pat
     for name in names:
         path = os.path.join(tmp_path, name)
         assert real_path(path) == os.path.realpath(path), name
+    (tmp_path / "real" / "f.txt").write_text("z")
     (tmp_path / "linked").unlink()  # a link changed between builds
     (tmp_path / "linked").symlink_to(tmp_path / "real")
+    assert real_path(os.path.join(tmp_path, "linked/f.txt")) == str(tmp_path / "real" / "deep" / "f.txt")  # kept
     forget_resolved_folders()
-    assert real_path(os.path.join(tmp_path, "linked/deep/f.txt")) == str(tmp_path / "real" / "deep" / "f.txt")
+    assert real_path(os.path.join(tmp_path, "linked/f.txt")) == str(tmp_path / "real" / "f.txt")

@@ -2,7 +2,7 @@
 
 Relative paths are read from the folder of the page that holds ``.. automodule::``, not
 from the module's folder; a leading ``/`` reads from the top of the source directory
-(``env.relfn2path``). A relative path that names no file says so in its one warning.
+(as ``literalinclude`` reads them). A relative path that names no file says so in its one warning.
 """
 
 from __future__ import annotations

@@ -107,6 +107,23 @@ def test_a_symlink_out_of_the_source_directory_is_refused(make_app, tmp_path: Pa
     assert figures(read_output(app.outdir, "index.html")) == []
 
 
+def test_a_path_through_a_linked_folder_is_named_as_written(make_app, tmp_path: Path) -> None:
+    srcdir = tmp_path / "src"
+    (srcdir / "real" / "deep").mkdir(parents=True)
+    (srcdir / "conf.py").write_text('extensions = ["sphinxcontrib_attnviz"]\nshow_warning_types = True\n')
+    (srcdir / "linked").symlink_to(srcdir / "real" / "deep")
+    (srcdir / "real" / "deep" / "t.tokens").write_text("a\nb\n")
+    (srcdir / "real" / "deep" / "s.scores").write_text("1\n2\n")
+    index = "T\n=\n\n.. attention-viz::\n   :tokens: linked/t.tokens\n   :scores: linked/../deep/s.scores\n\n"
+    index += ".. attention-viz::\n   :tokens: linked/gone.tokens\n   :scores: linked/s.scores\n"
+    (srcdir / "index.rst").write_text(index)
+    app = make_app("html", srcdir=srcdir)
+    app.build()
+    [line] = warning_lines(app.warning.getvalue())
+    assert "linked/gone.tokens: file not found" in line and line.endswith("[attnviz.file]")
+    assert figures(read_output(app.outdir, "index.html"))[0].tokens == ["a", "b"]  # ".." after the link: its target's
+
+
 def test_outside_paths_can_be_allowed(make_app, tmp_path: Path) -> None:
     srcdir = tmp_path / "src"
     srcdir.mkdir()

@@ -144,7 +144,9 @@ def real_path(path: str) -> str:
     """``os.path.realpath(path)``, with the folder resolved once per build (the data files
     of a project sit in a few folders): only the file's own name is looked up each time.
     Resolving the folder and then the name is what ``realpath`` does whenever the name is
-    no symbolic link; a link, ``.`` or ``..`` is resolved whole."""
+    no symbolic link; a link, ``.`` or ``..`` is resolved whole. ValueError for a NUL."""
+    if "\0" in path:
+        raise ValueError("embedded null byte")  # as os.stat says it (islink would say False)
     folder, name = os.path.split(path)
     if name in ("", os.curdir, os.pardir) or os.path.islink(path):
         return os.path.realpath(path)
@@ -335,7 +337,7 @@ class AttentionViz(SphinxDirective):
 
     def path_hint(self, error: AttnvizError) -> str:
         """For a relative path that names no file, where relative paths are read from and
-        the leading ``/`` form (``env.relfn2path``); empty for any other error.
+        the leading ``/`` form (:meth:`AttentionViz.resolve`); empty for any other error.
 
         In a docstring, relative paths are read from the folder of the page that holds
         the autodoc directive (``self.env.docname``), not from the module's folder: the

@@ -21,6 +21,9 @@ from .nodes import attention_viz, depart_text, visit_html, visit_latex, visit_ma
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
+#: Raised whenever the doctree's nodes change what they keep, so that a project's pickled
+#: doctrees are read again (2: the node's tokens are no longer kept as an attribute).
+ENV_VERSION = 2
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 CSS_FILE = "attnviz.css"
 
@@ -71,4 +74,4 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("builder-inited", add_css_for_html)
     app.connect("builder-inited", forget_resolved_folders)
     app.connect("doctree-resolved", replace_with_images)
-    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}
+    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True, "env_version": ENV_VERSION}

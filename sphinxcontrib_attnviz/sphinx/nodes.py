@@ -46,7 +46,8 @@ class attention_viz(nodes.container):  # noqa: N801 (docutils names nodes in low
 
     def attlist(self) -> list[tuple[str, object]]:
         shown = [(name, value) for name, value in super().attlist() if name not in PRIVATE_ATTRIBUTES]
-        if "viz" in self:
+        if "viz" in self:  # a doctree pickled by an earlier release kept its own "tokens": the same list
+            shown = [(name, value) for name, value in shown if name != "tokens"]
             shown.append(("tokens", list(self["viz"].tokens)))
         return sorted(shown)
 
