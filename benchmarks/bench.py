@@ -40,7 +40,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from functools import partial
 from pathlib import Path
 
@@ -229,6 +229,22 @@ print(time.perf_counter() - start, usage.ru_maxrss / 1024, status)
 """
 
 
+#: The command line on the files ``text`` and ``score`` of its folder, and the reference
+#: script on the same files.
+OURS_COMMAND = [sys.executable, "-m", "sphinxcontrib_attnviz", "-o", "ours.html"]
+REFERENCE_COMMAND = [sys.executable, str(HERE / "reference_viz.py")]
+
+
+def taking_turns(runs: dict[str, Callable[[], float]], rounds: int) -> dict[str, float]:
+    """The fewest seconds each of ``runs`` reported over ``rounds`` rounds, in each round
+    every one run once in turn (so that each sees the machine as the others do)."""
+    best = dict.fromkeys(runs, float("inf"))
+    for _ in range(rounds):
+        for name, run in runs.items():
+            best[name] = min(best[name], run())
+    return best
+
+
 def run_process(
     command: list[str], cwd: Path, exit_code: int = 0, env: dict[str, str] | None = None
 ) -> tuple[float, float]:
@@ -256,12 +272,12 @@ def process_rows(sizes: Sizes, folder: Path) -> list[Row]:
     tokens, scores = random_text(sizes.process, seed=1)
     (folder / "text").write_text("".join(f"{token}\n" for token in tokens), encoding="utf-8")
     (folder / "score").write_text("".join(f"{score!r}\n" for score in scores), encoding="utf-8")
-    command = [sys.executable, "-m", "sphinxcontrib_attnviz", "-o", "ours.html"]
+    command = OURS_COMMAND
     cache = {**os.environ, "XDG_CACHE_HOME": str(folder / "cache")}  # empty: the first run fills it
     first_time, _ = run_process(command, folder, env=cache)
     runs = [run_process(command, folder, env=cache) for _ in range(sizes.repeats)]
     ours_time, ours_rss = min(time for time, _ in runs), max(rss for _, rss in runs)
-    reference_time, reference_rss = run_process([sys.executable, str(HERE / "reference_viz.py")], folder)
+    reference_time, reference_rss = run_process(REFERENCE_COMMAND, folder)
     size = f"{sizes.process:,}"
     return [
         Row(
@@ -345,11 +361,9 @@ def scaling_rows(sizes: Sizes, folder: Path, peers: Series) -> tuple[list[Row], 
         series["original's way: core"][count] = best_time(partial(reference_page, tokens, scores), repeats)
         (folder / "text").write_text("".join(f"{token}\n" for token in tokens), encoding="utf-8")
         (folder / "score").write_text("".join(f"{score!r}\n" for score in scores), encoding="utf-8")
-        ours_command = [sys.executable, "-m", "sphinxcontrib_attnviz", "-o", "ours.html"]
-        reference_command = [sys.executable, str(HERE / "reference_viz.py")]
-        series["ours: command line"][count] = min(run_process(ours_command, folder)[0] for _ in range(repeats))
+        series["ours: command line"][count] = min(run_process(OURS_COMMAND, folder)[0] for _ in range(repeats))
         series["original script: command line"][count] = min(
-            run_process(reference_command, folder)[0] for _ in range(repeats)
+            run_process(REFERENCE_COMMAND, folder)[0] for _ in range(repeats)
         )
     rows = []
     for kind, ours_name, original_name in (
@@ -499,14 +513,14 @@ class SphinxProjects:
 def write_sphinx_projects(sizes: Sizes, folder: Path) -> SphinxProjects:
     """:class:`SphinxProjects` in ``folder``."""
     projects = SphinxProjects(folder / "extension", folder / "raw", folder / "raw-with-options")
-    for project in project_folders(projects):
+    for project in astuple(projects):
         (project / "data").mkdir(parents=True)
         extensions = '["sphinxcontrib_attnviz"]' if project == projects.extension else "[]"
         (project / "conf.py").write_text(f"extensions = {extensions}\n")
         toctree = "".join(f"   page{page:03}\n" for page in range(sizes.pages))
         (project / "index.rst").write_text(f"Benchmark\n=========\n\n.. toctree::\n\n{toctree}")
     for page in range(sizes.pages):
-        pages: dict[Path, list[str]] = {project: [f"Page {page}\n========\n"] for project in project_folders(projects)}
+        pages: dict[Path, list[str]] = {project: [f"Page {page}\n========\n"] for project in astuple(projects)}
         for figure in range(sizes.figures):
             tokens, scores = random_text(sizes.tokens, seed=page * 1000 + figure)
             stem = f"data/p{page:03}f{figure:02}"
@@ -525,11 +539,6 @@ def write_sphinx_projects(sizes: Sizes, folder: Path) -> SphinxProjects:
     return projects
 
 
-def project_folders(projects: SphinxProjects) -> list[Path]:
-    """The projects' folders, in field order."""
-    return [projects.extension, projects.raw, projects.raw_with_options]
-
-
 def sphinx_build(project: Path, fresh: bool) -> tuple[float, str]:
     """Wall time of a ``sphinx-build -b html`` process, and what it printed."""
     command = [sys.executable, "-m", "sphinx", "-b", "html", str(project), str(project / "_build")]
@@ -538,14 +547,17 @@ def sphinx_build(project: Path, fresh: bool) -> tuple[float, str]:
     return time.perf_counter() - start, done.stdout
 
 
+def build_seconds(project: Path) -> float:
+    """Wall time of a full (``-E``) ``sphinx-build -b html`` of ``project``."""
+    return sphinx_build(project, fresh=True)[0]
+
+
 def sphinx_rows(sizes: Sizes, folder: Path) -> list[Row]:
     """A full build with the extension against the raw-HTML builds (:class:`SphinxProjects`),
     then an incremental rebuild."""
     projects = write_sphinx_projects(sizes, folder)
-    best = dict.fromkeys(project_folders(projects), float("inf"))
-    for _ in range(SPHINX_REPEATS if sizes.repeats > 1 else 1):  # taking turns, so each sees the same machine
-        for project in best:
-            best[project] = min(best[project], sphinx_build(project, fresh=True)[0])
+    builds = {str(project): partial(build_seconds, project) for project in astuple(projects)}
+    best = taking_turns(builds, SPHINX_REPEATS if sizes.repeats > 1 else 1)
     extension_time, raw_time, raw_options_time = best.values()
     with_extension = projects.extension
     touched = with_extension / "data" / "p000f00.scores"
@@ -585,9 +597,13 @@ def sphinx_rows(sizes: Sizes, folder: Path) -> list[Row]:
     ]
 
 
+def process_seconds(command: list[str]) -> float:
+    """Wall time of one run of ``command``, its output discarded."""
+    return best_time(partial(subprocess.run, command, check=True, capture_output=True), 1)
+
+
 def startup_rows(sizes: Sizes, folder: Path) -> list[Row]:
     """sphinx-build of a one-page project with and without the (unused) extension."""
-    timings: dict[str, float] = {"with": float("inf"), "without": float("inf")}
     checks, imported = {}, {}
     for name, extensions in (("with", '["sphinxcontrib_attnviz"]'), ("without", "[]")):
         project = folder / f"startup-{name}"
@@ -603,12 +619,8 @@ def startup_rows(sizes: Sizes, folder: Path) -> list[Row]:
         imported[name] = subprocess.run(
             [sys.executable, "-c", check], check=True, capture_output=True, text=True
         ).stdout.strip()
-    for _ in range(STARTUP_REPEATS if sizes.repeats > 1 else 1):  # alternate, so both see the same machine
-        for name, check in checks.items():
-            elapsed = best_time(
-                lambda check=check: subprocess.run([sys.executable, "-c", check], check=True, capture_output=True), 1
-            )
-            timings[name] = min(timings[name], elapsed)
+    runs = {name: partial(process_seconds, [sys.executable, "-c", check]) for name, check in checks.items()}
+    timings = taking_turns(runs, STARTUP_REPEATS if sizes.repeats > 1 else 1)
     ratio = timings["with"] / timings["without"]
     return [
         Row(
